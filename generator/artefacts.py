@@ -1,0 +1,25 @@
+"""Files a build writes beside the pages: feeds, the kiosk page and posters (renderer-independent)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+from generator.feeds import write_feeds
+from generator.messages import Report
+from generator.plan import SitePlan
+
+
+def write_artefacts(plan: SitePlan, site_dir: Path, *, posters: bool, report: Report,
+                    progress: Callable[[str], None] | None = None) -> None:
+    """Write board.json, feed.xml, calendar.ics, the kiosk and (unless switched off) the posters."""
+    write_feeds(plan, site_dir, posters)
+    if posters:
+        from generator.poster_step import write_posters  # imported late: Typst is only needed here
+
+        write_posters(plan, site_dir, report, progress)
+
+
+def stderr_progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

@@ -1,0 +1,334 @@
+"""Every rule of the content contract, each message in Simplified Chinese with its fix.
+
+`check_article` turns a RawArticle into an Article (or messages); `check_site` applies the
+rules that need all articles at once (unique slugs).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from generator.content import RawArticle
+from generator.messages import Report
+from generator.model import (CATEGORIES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
+                             PosterOptions)
+from generator.summary import derive_summary
+from generator.timeutil import BadDate, parse_time
+
+KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
+              "pinned", "urgent", "draft", "event", "poster", "consent", "slug")
+TYPE_BY_LABEL = {label: key for key, (label, _) in TYPES.items()}
+CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+RESERVED_SLUGS = {"index", "page", "tags", "category", "archive", "kiosk", "posters", "search", "assets"}
+MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
+_BAD_SLUG = re.compile(r"[\\/#?%\x00-\x1f\x7f]")
+
+
+def _choices(table: dict[str, Any]) -> str:
+    return "、".join(table)
+
+
+class _Checker:
+    """Checks one article; collects messages instead of stopping at the first."""
+
+    def __init__(self, raw: RawArticle, content_dir: Path, report: Report) -> None:
+        self.raw = raw
+        self.content_dir = content_dir
+        self.report = report
+        self.front = raw.front
+
+    def error(self, key: str, text: str) -> None:
+        self.report.error(self.raw.source, self.raw.line_of(key), text)
+
+    def warning(self, key: str, text: str) -> None:
+        self.report.warning(self.raw.source, self.raw.line_of(key), text)
+
+    # -- field helpers ---------------------------------------------------------------
+    def text(self, key: str, *, required: bool = False, max_len: int | None = None, what: str = "") -> str | None:
+        value = self.front.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.report.error(self.raw.source, self.raw.line_of(key) if key in self.front else self.raw.front_end_line,
+                                  f"缺少 {key}（{what}）。请在开头的信息块里加一行，例如 {key}: {EXAMPLES.get(key, '……')}")
+            return None
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            self.error(key, f"{key}（{what}）应是一段文字，现在是{_kind(value)}。请写成 {key}: {EXAMPLES.get(key, '……')}")
+            return None
+        text = str(value).strip()
+        if max_len and len(text) > max_len:
+            self.error(key, f"{key}（{what}）太长：{len(text)} 个字，最多 {max_len} 个字。请删减。")
+            return None
+        return text
+
+    def flag(self, key: str, what: str) -> bool:
+        value = self.front.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"{key}（{what}）只能写 true（是）或 false（否），现在是“{value}”。")
+            return False
+        return value
+
+    def time(self, key: str, value: Any, what: str):
+        try:
+            return parse_time(value)
+        except BadDate as exc:
+            fix = f"请改成 {exc.hint}" if exc.hint else "请写成 2026-11-20 或 2026-11-20 08:30 这样的格式"
+            self.error(key, f"{what}“{value}”看不懂。{fix}（年-月-日，英文减号，时间可省略）。")
+            return None
+
+    # -- the article ------------------------------------------------------------------
+    def run(self) -> Article | None:
+        errors_before = len(self.report.errors)
+        for key in self.front:
+            if str(key) not in KNOWN_KEYS:
+                near = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.6)
+                hint = f"是不是想写 {near[0]}？" if near else f"可用的名称有：{'、'.join(KNOWN_KEYS)}。"
+                self.warning(str(key), f"不认识的设置“{key}”，这一行不会起作用。{hint}")
+        title = self.text("title", required=True, max_len=MAX_TITLE, what="标题")
+        type_ = self.check_type()
+        date = self.check_date()
+        expires = self.check_expires(date)
+        author = self.text("author", max_len=MAX_AUTHOR, what="落款单位")
+        if type_ == "notice" and author is None and "author" not in self.front:
+            self.report.error(self.raw.source, self.raw.front_end_line,
+                              "通知公告必须写落款单位 author。请加一行，例如 author: 幸福里社区居民委员会")
+        category = self.check_category()
+        tags = self.check_tags()
+        summary = self.text("summary", max_len=MAX_SUMMARY, what="摘要")
+        cover = self.check_cover()
+        pinned = self.flag("pinned", "置顶")
+        urgent = self.flag("urgent", "紧急")
+        if urgent and type_ and type_ != "notice":
+            self.error("urgent", "只有通知公告（type: notice）可以设为紧急 urgent。请删掉这一行，或改用 pinned: true 置顶。")
+        draft = self.flag("draft", "草稿")
+        consent = self.flag("consent", "本人同意")
+        if type_ == "story" and not consent:
+            line_key = "consent" if "consent" in self.front else "type"
+            self.error(line_key, "道德模范文章写的是真实居民，必须先征得本人同意，再写 consent: true。"
+                                 "没有取得同意前，请不要发布（可以先写 draft: true 存为草稿）。")
+        event = self.check_event()
+        poster = self.check_poster()
+        slug = self.check_slug()
+        if len(self.report.errors) > errors_before or None in (title, type_, date, slug):
+            return None
+        body = self.raw.body
+        if not body.strip():
+            self.report.warning(self.raw.source, self.raw.body_line, "正文是空的。请在信息块下面写正文。")
+        return Article(
+            source=self.raw.source, src_uri=self.raw.src_uri, path=self.raw.path, slug=slug,
+            title=title, type=type_, date=date, body=body,
+            summary=summary or derive_summary(body, MAX_SUMMARY) or title,
+            expires=expires, author=author, category=category, tags=tags, cover=cover,
+            pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
+        )
+
+    def check_type(self) -> str | None:
+        value = self.front.get("type")
+        if value is None:
+            self.report.error(self.raw.source, self.raw.front_end_line,
+                              f"缺少 type（文章类型）。请加一行，例如 type: notice。可选：{_type_choices()}。")
+            return None
+        text = str(value).strip()
+        if text in TYPES:
+            return text
+        if text in TYPE_BY_LABEL:
+            return TYPE_BY_LABEL[text]
+        self.error("type", f"文章类型“{text}”不认识。可选：{_type_choices()}（中英文都可以）。")
+        return None
+
+    def check_date(self):
+        if self.front.get("date") is None:
+            self.report.error(self.raw.source, self.raw.front_end_line,
+                              "缺少 date（发布日期）。请加一行，例如 date: 2026-11-20（写将来的日期表示到时候再发布）。")
+            return None
+        return self.time("date", self.front["date"], "发布日期 date")
+
+    def check_expires(self, date):
+        if self.front.get("expires") is None:
+            return None
+        expires = self.time("expires", self.front["expires"], "过期时间 expires")
+        if expires and date and expires <= date:
+            self.error("expires", "过期时间 expires 早于或等于发布日期 date。请把 expires 改到 date 之后，或删掉 expires。")
+            return None
+        return expires
+
+    def check_category(self) -> str | None:
+        value = self.front.get("category")
+        if value is None:
+            return None
+        text = str(value).strip()
+        if text in CATEGORIES:
+            return text
+        if text in CATEGORY_BY_LABEL:
+            return CATEGORY_BY_LABEL[text]
+        self.error("category", f"栏目“{text}”不认识。可选：{_category_choices()}（中英文都可以），也可以不写。")
+        return None
+
+    def check_tags(self) -> tuple[str, ...]:
+        value = self.front.get("tags")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [t for t in re.split(r"[,，、\s]+", value) if t]
+        if not isinstance(value, list):
+            self.error("tags", "标签 tags 应写成列表，例如 tags: [垃圾分类, 志愿服务]。")
+            return ()
+        tags: list[str] = []
+        for tag in value:
+            if isinstance(tag, (list, dict)) or tag is None:
+                self.error("tags", "标签 tags 里每一项都应是一小段文字，例如 tags: [垃圾分类, 志愿服务]。")
+                return ()
+            text = str(tag).strip()
+            if not text:
+                continue
+            if len(text) > MAX_TAG or _BAD_SLUG.search(text):
+                self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号。")
+                return ()
+            if text not in tags:
+                tags.append(text)
+        if len(tags) > MAX_TAGS:
+            self.error("tags", f"标签太多（{len(tags)} 个），最多 {MAX_TAGS} 个。请保留最要紧的几个。")
+            return ()
+        return tuple(tags)
+
+    def check_cover(self) -> str | None:
+        value = self.text("cover", what="封面图片")
+        if value is None:
+            return None
+        resolved = resolve_inside(self.raw.path.parent, value, self.content_dir)
+        if resolved is None:
+            self.error("cover", f"封面图片路径“{value}”指到了 content 文件夹外面。请把图片放进 content 里（例如文章旁边的 images 文件夹），写相对路径 images/图片名.jpg。")
+            return None
+        if not resolved.suffix.lower() in IMAGE_SUFFIXES:
+            self.error("cover", f"封面“{value}”不是图片。请用 jpg、png、gif、webp 或 svg 格式的图片。")
+            return None
+        if not resolved.is_file():
+            self.error("cover", f"找不到封面图片“{value}”。请检查文件名（包括扩展名 .jpg/.png）和所在文件夹，路径相对于这篇文章所在的文件夹。")
+            return None
+        return resolved.relative_to(self.content_dir.resolve()).as_posix()
+
+    def check_event(self) -> Event | None:
+        value = self.front.get("event")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.error("event", "活动 event 应写成几行：start（开始时间）、end（结束时间，可省略）、location（地点），每行前缩进两个空格。")
+            return None
+        for key in value:
+            if key not in ("start", "end", "location"):
+                self.warning("event", f"活动 event 里不认识的设置“{key}”。可用：start、end、location。")
+        if value.get("start") is None:
+            self.error("event", "活动 event 缺少开始时间 start。例如在 event: 下面写“  start: 2026-12-05 09:00”。")
+            return None
+        start = self.time("event", value["start"], "活动开始时间 start")
+        end = self.time("event", value["end"], "活动结束时间 end") if value.get("end") is not None else None
+        if start and end and end < start:
+            self.error("event", "活动结束时间 end 早于开始时间 start。请检查。")
+            return None
+        location = value.get("location")
+        if location is not None and (isinstance(location, (list, dict, bool)) or len(str(location)) > MAX_LOCATION):
+            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字。")
+            return None
+        if start is None:
+            return None
+        return Event(start=start, end=end, location=str(location).strip() if location else None)
+
+    def check_poster(self) -> PosterOptions:
+        value = self.front.get("poster")
+        if value is None or value is True:
+            return PosterOptions()
+        if value is False:
+            return PosterOptions(enabled=False)
+        if not isinstance(value, dict):
+            self.error("poster", "海报设置 poster 只能写 false（不要海报），或写 size（A4/A3）和 orientation（portrait 竖版/landscape 横版）。")
+            return PosterOptions()
+        size = str(value.get("size", "A4")).upper()
+        orientation = str(value.get("orientation", "portrait")).lower()
+        orientation = {"竖版": "portrait", "横版": "landscape"}.get(orientation, orientation)
+        if size not in POSTER_SIZES:
+            self.error("poster", f"海报尺寸 size 只能是 A4 或 A3，现在是“{value.get('size')}”。")
+        if orientation not in POSTER_ORIENTATIONS:
+            self.error("poster", f"海报方向 orientation 只能是 portrait（竖版）或 landscape（横版），现在是“{value.get('orientation')}”。")
+        for key in value:
+            if key not in ("size", "orientation"):
+                self.warning("poster", f"海报设置 poster 里不认识的“{key}”。可用：size、orientation。")
+        return PosterOptions(enabled=True, size=size if size in POSTER_SIZES else "A4",
+                             orientation=orientation if orientation in POSTER_ORIENTATIONS else "portrait")
+
+    def check_slug(self) -> str | None:
+        explicit = self.front.get("slug")
+        slug = self.text("slug", max_len=80, what="网址名") if explicit is not None else self.raw.path.stem.strip()
+        if not slug:
+            return None
+        where = "slug" if explicit is not None else "title"
+        if _BAD_SLUG.search(slug) or slug.startswith((".", "_", "-")) or slug.endswith("."):
+            thing = "网址名 slug" if explicit is not None else "文件名"
+            self.error(where, f"{thing}“{slug}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。")
+            return None
+        if slug.lower() in RESERVED_SLUGS:
+            self.error(where, f"“{slug}”是网站自己用的名字，不能作为文章的网址名。请换一个文件名或写 slug: 其他名字。")
+            return None
+        return slug
+
+
+EXAMPLES = {
+    "title": "关于开展冬季环境卫生大扫除的通知",
+    "author": "幸福里社区居民委员会",
+    "summary": "一句话说明这篇文章讲什么",
+    "cover": "images/封面.jpg",
+    "slug": "2026-11-20-冬季大扫除",
+}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是/否（true/false）"
+    if isinstance(value, list):
+        return "一个列表"
+    if isinstance(value, dict):
+        return "几行设置"
+    return "其他内容"
+
+
+def _type_choices() -> str:
+    return "、".join(f"{k}（{label}）" for k, (label, _) in TYPES.items())
+
+
+def _category_choices() -> str:
+    return "、".join(f"{k}（{label}）" for k, label in CATEGORIES.items())
+
+
+def resolve_inside(base: Path, relative: str, content_dir: Path) -> Path | None:
+    """Resolve a path written in an article; None if it leaves content/ (symlinks followed)."""
+    if PurePosixPath(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative) or relative.startswith("\\"):
+        return None
+    target = (base / relative.replace("\\", "/")).resolve()
+    root = content_dir.resolve()
+    if target != root and root not in target.parents:
+        return None
+    return target
+
+
+def check_article(raw: RawArticle, content_dir: Path, report: Report) -> Article | None:
+    return _Checker(raw, content_dir, report).run()
+
+
+def check_site(articles: list[Article], report: Report) -> list[Article]:
+    """Rules across articles: slugs unique (case-insensitively, as Windows and some servers see them)."""
+    first: dict[str, Article] = {}
+    kept: list[Article] = []
+    for article in articles:
+        key = article.slug.casefold()
+        other = first.get(key)
+        if other is not None:
+            report.error(article.source, 1,
+                         f"网址名“{article.slug}”和 {other.source} 重复了。每篇文章的文件名（或 slug）必须不同，请改一个。")
+            continue
+        first[key] = article
+        kept.append(article)
+    return kept

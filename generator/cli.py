@@ -1,0 +1,194 @@
+"""The `board` command: parse arguments, run the pipeline, print messages in Chinese.
+
+Exit codes (output contract): 0 success, 1 the content has errors, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from generator.messages import Report
+from generator.timeutil import BadDate, now_shanghai, parse_time
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors in Chinese (exit code 2, as argparse does)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"board：命令用法不对：{message}。运行 board --help 查看用法。", file=sys.stderr)
+        sys.exit(2)
+
+
+def _as_of(value: str) -> datetime:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$", value.strip()):
+        raise argparse.ArgumentTypeError(f"时间“{value}”应写成 YYYY-MM-DD 或 \"YYYY-MM-DD HH:MM\"")
+    try:
+        return parse_time(value)
+    except BadDate:
+        raise argparse.ArgumentTypeError(f"时间“{value}”不是有效的日期") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="board", description="社区公告栏：把 content/ 里的文章生成网站、电子屏页面和海报。")
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                        help="站点设置文件（默认：当前文件夹的 mkdocs.yml）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    build = sub.add_parser("build", help="检查文章并生成整个网站（含海报）到 site/")
+    build.add_argument("--as-of", type=_as_of, help="按这个时间判断哪些文章已发布、已过期（默认：现在）")
+    build.add_argument("--site-dir", type=Path, help="输出文件夹（默认：site）")
+    build.add_argument("--no-posters", action="store_true", help="不生成海报（更快）")
+
+    check = sub.add_parser("check", help="只检查文章，不生成网站")
+    check.add_argument("--as-of", type=_as_of, help="按这个时间判断发布状态（默认：现在）")
+    check.add_argument("--fix-encoding", action="store_true",
+                       help="把 GBK、UTF-16 等编码的文章改存为 UTF-8（原文件另存为 .orig）")
+
+    new = sub.add_parser("new", help="按模板新建一篇文章")
+    new.add_argument("type", help="文章类型：notice 通知公告、story 道德模范、science 科普知识、law 法治宣传")
+    new.add_argument("title", help="文章标题")
+
+    serve = sub.add_parser("serve", help="本地预览，保存文件后自动刷新")
+    serve.add_argument("-a", "--dev-addr", help="预览地址（默认 127.0.0.1:8000）")
+    serve.add_argument("--as-of", help="按这个时间判断发布状态（默认：现在）")
+
+    poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样")
+    poster.add_argument("paths", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
+    poster.add_argument("--out", type=Path, default=Path("proof"), help="海报放在哪个文件夹（默认：proof）")
+    return parser
+
+
+def print_messages(report: Report) -> None:
+    for message in report.sorted():
+        print(message, file=sys.stderr)
+
+
+def load(args: argparse.Namespace, report: Report, site_dir: Path | None = None):
+    from generator.load import load_board
+    from generator.settings import load_settings
+
+    settings = load_settings(args.config_file, report, site_dir)
+    if settings is None:
+        return None
+    return load_board(settings, getattr(args, "as_of", None) or now_shanghai(), report)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    report = Report()
+    if args.fix_encoding:
+        from generator.encoding_fix import fix_encodings
+        from generator.settings import load_settings
+
+        settings = load_settings(args.config_file, report)
+        if settings is not None:
+            for line in fix_encodings(settings):
+                print(line)
+    board = load(args, report)
+    print_messages(report)
+    if board is None or not report.ok:
+        print(f"检查未通过：{len(report.errors)} 个错误，{len(report.warnings)} 个警告。请按上面的提示修改后再试。", file=sys.stderr)
+        return 1
+    counts = {s: sum(1 for a in board.articles if a.status.value == s) for s in ("current", "expired", "scheduled", "draft")}
+    print(f"检查通过：共 {len(board.articles)} 篇文章（在期 {counts['current']}，已过期 {counts['expired']}，"
+          f"定时发布 {counts['scheduled']}，草稿 {counts['draft']}），{len(report.warnings)} 个警告。")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.mkdocs_plugin import render_site
+    from generator.output import build_lock, clear_leftovers, new_staging_dir, swap_in
+
+    started = time.monotonic()
+    report = Report()
+    board = load(args, report, args.site_dir.resolve() if args.site_dir else None)
+    if board is None or not report.ok:
+        print_messages(report)
+        print(f"没有生成网站：{len(report.errors)} 个错误。线上的网站保持原样。请按上面的提示修改后再试。", file=sys.stderr)
+        return 1
+    site_dir = board.settings.site_dir
+    posters = board.settings.posters and not args.no_posters
+    print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {board.as_of:%Y-%m-%d %H:%M} 计算）……", file=sys.stderr)
+    with build_lock(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr)):
+        clear_leftovers(site_dir)
+        staging = new_staging_dir(site_dir)
+        ok = render_site(board, staging, posters=posters, report=report)
+        print_messages(report)
+        if not ok or not report.ok:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+            print("没有生成网站，线上的网站保持原样。", file=sys.stderr)
+            return 1
+        swap_in(staging, site_dir)
+    shown = os.path.relpath(site_dir) if site_dir.is_relative_to(Path.cwd()) else str(site_dir)
+    print(f"完成：网站已生成到 {shown}/（用时 {time.monotonic() - started:.1f} 秒）。")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.new_article import create_article
+
+    report = Report()
+    from generator.settings import load_settings
+
+    settings = load_settings(args.config_file, report)
+    if settings is None:
+        print_messages(report)
+        return 1
+    path, problem = create_article(settings, args.type, args.title, now_shanghai())
+    if problem:
+        print(f"board new：{problem}", file=sys.stderr)
+        return 2 if path is None else 1
+    print(f"已新建：{os.path.relpath(path)}。请用记事本等编辑器打开，写好正文后运行 board check 检查。")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.mkdocs_plugin import serve
+
+    print("正在启动预览……浏览器打开 http://127.0.0.1:8000/ ，按 Ctrl+C 结束。", file=sys.stderr)
+    serve(args.config_file.resolve(), args.dev_addr, args.as_of)
+    return 0
+
+
+def cmd_poster(args: argparse.Namespace) -> int:
+    from generator.proof import proof_posters
+
+    report = Report()
+    board = load(args, report)
+    if board is None:
+        print_messages(report)
+        return 1
+    written = proof_posters(board, args.paths, args.out, report)
+    print_messages(report)
+    if not report.ok:
+        return 1
+    for path in written:
+        print(f"海报：{os.path.relpath(path)}")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "serve": cmd_serve, "poster": cmd_poster}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("已中断。线上的网站保持原样。", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug of ours, never the staff's: say so plainly
+        if os.environ.get("BOARD_DEBUG"):
+            traceback.print_exc()
+        print(f"board：程序内部出错（{type(exc).__name__}: {exc}）。线上的网站保持原样。"
+              "请把这段话发给技术人员；设置环境变量 BOARD_DEBUG=1 可看到详细信息。", file=sys.stderr)
+        return 1

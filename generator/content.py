@@ -1,0 +1,242 @@
+"""Find article files under content/, read them and split off the front matter.
+
+Nothing here judges the values; it only turns bytes into (front matter mapping,
+line of every key, body) or a message saying why it could not.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from generator.messages import Report
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a 2 MB article is already a book; bigger is a mistake
+MAX_FRONT_MATTER_LINES = 200
+
+
+def is_hidden(part: str) -> bool:
+    """Files and folders starting with `_` or `.` are not articles (contract)."""
+    return part.startswith(("_", "."))
+
+
+def iter_article_files(content_dir: Path) -> Iterator[Path]:
+    """Every `*.md` under content_dir, in a stable order, skipping `_`/`.` names."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not is_hidden(d))
+        for name in files:
+            if name.lower().endswith(".md") and not is_hidden(name):
+                found.append(Path(root) / name)
+    yield from sorted(found)
+
+
+@dataclass
+class RawArticle:
+    """An article file split into front matter and body, with the line of each key."""
+
+    path: Path
+    source: str  # relative to the project root, '/'-separated, for messages
+    src_uri: str  # relative to content/
+    front: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1  # file line where the body starts
+    front_end_line: int = 1  # the closing `---`
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps dates as text (we parse them ourselves, with Chinese hints)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def decode(data: bytes, source: str, report: Report) -> str | None:
+    """UTF-8 (with or without BOM) passes; anything else is an error naming the likely encoding."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        report.error(source, line, describe_bad_encoding(data))
+        return None
+    if "\x00" in text:
+        report.error(source, text[: text.index("\x00")].count("\n") + 1, describe_bad_encoding(data))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The encoding a non-UTF-8 file most likely uses, or None for bytes that are not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if len(data) > 3 and data[1::2].count(0) > len(data) // 4:
+        return "UTF-16"
+    for name in ("gb18030",):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return "GBK"
+    return None
+
+
+def describe_bad_encoding(data: bytes) -> str:
+    kind = guess_encoding(data)
+    if kind == "GBK":
+        return ("文件不是 UTF-8 编码，看起来是 GBK/GB18030（记事本或 WPS 的“ANSI”保存方式）。"
+                "请用记事本“另存为”，编码选“UTF-8”后保存，或运行 board check --fix-encoding 自动转换。")
+    if kind == "UTF-16":
+        return ("文件是 UTF-16（“Unicode”）编码。请用记事本“另存为”，编码选“UTF-8”后保存，"
+                "或运行 board check --fix-encoding 自动转换。")
+    return "文件里有无法识别的字节，不是文本文件。请确认这是用记事本等编辑器保存的 Markdown 文本，而不是 Word 文档或图片。"
+
+
+def read_article(path: Path, project_root: Path, content_dir: Path, report: Report) -> RawArticle | None:
+    """Read one file; on any problem add messages to `report` and return None."""
+    source = rel_path(path, project_root)
+    raw = RawArticle(path=path, source=source, src_uri=path.relative_to(content_dir).as_posix())
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(source, 1, f"文件太大（{size // 1024} KB），一篇文章不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB。"
+                         "请把正文拆成几篇，或删去粘贴进来的多余内容。")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(source, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否被其他程序占用或权限不足。")
+        return None
+    text = decode(data, source, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.error(source, 1, "文件是空的。请按模板写上开头的 --- 信息块和正文，或删除这个文件。")
+        return None
+    return split_front_matter(raw, text, report)
+
+
+def split_front_matter(raw: RawArticle, text: str, report: Report) -> RawArticle | None:
+    lines = text.split("\n")
+    first = lines[0].strip()
+    if first != "---":
+        hint = "文件第一行必须是三个减号 ---，然后写标题、类型、日期等信息，再用一行 --- 结束。"
+        if first.startswith(("－－－", "——", "—")):
+            hint = "第一行用了中文的破折号或全角减号，请改成英文半角的三个减号 ---。"
+        report.error(raw.source, 1, f"缺少开头的信息块（front matter）。{hint}")
+        return None
+    close = next((i for i in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 1))
+                  if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        report.error(raw.source, 1, "开头的信息块没有结束：在标题、日期等信息后面另起一行，写上三个减号 ---，再写正文。")
+        return None
+    yaml_text = "\n".join(lines[1:close])
+    raw.front_end_line = close + 1
+    raw.body_line = close + 2
+    raw.body = "\n".join(lines[close + 1:])
+    front = parse_yaml(yaml_text, raw, report)
+    if front is None:
+        return None
+    raw.front = front
+    return raw
+
+
+def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any] | None:
+    """Safe-load the front matter, reporting syntax errors at their line in the file."""
+    offset = 2  # the YAML starts on line 2 of the file
+    for number, line in enumerate(yaml_text.split("\n"), start=offset):
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            report.error(raw.source, number, "这一行开头用了制表符（Tab 键）。信息块里请只用空格缩进。")
+            return None
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            report.error(raw.source, 1, "开头的信息块是空的。至少要写 title（标题）、type（类型）和 date（日期）。")
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            report.error(raw.source, offset + node.start_mark.line,
+                         "信息块的格式不对：每一行应是“名称: 内容”，例如 title: 关于冬季大扫除的通知。")
+            return None
+        if not _check_nodes(node, raw, report, offset):
+            return None
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = offset + (mark.line if mark else 0)
+        report.error(raw.source, line, yaml_error_text(exc))
+        return None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        report.error(raw.source, 1, f"信息块无法读取（{type(exc).__name__}）。请对照模板检查冒号、引号和缩进。")
+        return None
+    finally:
+        loader.dispose()
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            raw.key_lines[str(key_node.value)] = offset + key_node.start_mark.line
+    return data
+
+
+def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) -> bool:
+    """Refuse aliases (a YAML bomb needs them; staff never do) and duplicate keys."""
+    seen: set[int] = set()
+    stack = [root]
+    ok = True
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            report.error(raw.source, offset + node.start_mark.line,
+                         "信息块里用了 YAML 锚点或别名（& 或 *）。请直接写出内容，不要用 & 和 * 引用。")
+            return False
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else ""
+                line = offset + key_node.start_mark.line
+                if key in keys:
+                    report.error(raw.source, line,
+                                 f"“{key}”写了两次（另一次在第 {keys[key]} 行）。请删掉其中一行。")
+                    ok = False
+                keys[key] = line
+                stack.extend((key_node, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return ok
+
+
+def yaml_error_text(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "") + " " + (exc.context or "")
+    if "mapping values are not allowed" in problem:
+        return ("这一行的冒号用法不对：内容里如果有英文冒号“:”，请把整个内容用英文双引号括起来，"
+                "例如 title: \"通知：停水\"；名称后面的冒号要紧跟一个空格。")
+    if "could not find expected ':'" in problem or "could not find expected ':'" in str(exc):
+        return "这一行缺少英文冒号，或者冒号后没有空格。每行应写成“名称: 内容”，冒号为英文半角，后面加一个空格。"
+    if "found character '\\t'" in problem:
+        return "这一行用了制表符（Tab 键）。信息块里请只用空格。"
+    if "quoted scalar" in problem or "found unexpected end of stream" in problem:
+        return "引号没有配对：以英文双引号开头的内容，结尾也要有英文双引号。"
+    if "found undefined alias" in problem or "found unknown escape" in problem:
+        return "内容里有特殊符号（* & \\ 等）。请把整个内容用英文双引号括起来。"
+    if "block mapping" in problem or "indentation" in problem or "expected <block end>" in problem:
+        return "这一行的缩进不对：顶格写“名称: 内容”；event、poster 下面的项目统一缩进两个空格。"
+    return "信息块格式有误，无法读取这一行。请对照模板检查冒号（英文半角，后加空格）、引号和缩进。"
+
+
+def rel_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,126 @@
+"""Machine-readable outputs: board.json (kiosk and outside checks), feed.xml, calendar.ics."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import icalendar
+
+from generator.model import Article, Status
+from generator.plan import SitePlan
+from generator.timeutil import SHANGHAI, iso, now_shanghai
+
+FEED_ITEMS = 50
+
+
+def event_json(article: Article) -> dict | None:
+    if article.event is None:
+        return None
+    event = article.event
+    return {"start": iso(event.start), "end": iso(event.end) if event.end else None, "location": event.location}
+
+
+def article_json(article: Article) -> dict:
+    return {
+        "slug": article.slug,
+        "source": article.source,
+        "type": article.type,
+        "title": article.title,
+        "date": iso(article.date),
+        "expires": iso(article.expires) if article.expires else None,
+        "status": article.status.value,
+        "url": article.url,
+        "poster": article.poster_path,
+        "summary": article.summary,
+        "category": article.category,
+        "tags": list(article.tags),
+        "pinned": article.pinned,
+        "urgent": article.urgent,
+        "event": event_json(article),
+        "author": article.author,
+        "cover": article.cover,
+    }
+
+
+def board_json(plan: SitePlan, posters: bool) -> dict:
+    """The manifest: every published article, current ones in board order first, then expired."""
+    board = plan.board
+    expired = [a for a in board.published if a.status is Status.EXPIRED]
+    articles = []
+    for article in plan.current + expired:
+        entry = article_json(article)
+        if not posters:
+            entry["poster"] = None
+        articles.append(entry)
+    return {
+        "generated_at": iso(now_shanghai()),
+        "as_of": iso(board.as_of),
+        "site_url": board.settings.site_url,
+        "community": board.settings.community,
+        "articles": articles,
+    }
+
+
+def feed_xml(plan: SitePlan) -> bytes:
+    """RSS 2.0 of the current articles, newest first."""
+    settings = plan.board.settings
+    base = settings.site_url or ""
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = settings.site_name
+    ET.SubElement(channel, "link").text = base or "./"
+    ET.SubElement(channel, "description").text = f"{settings.community}的通知公告、道德模范、科普知识和法治宣传"
+    ET.SubElement(channel, "language").text = "zh-CN"
+    ET.SubElement(channel, "lastBuildDate").text = format_datetime(plan.board.as_of)
+    newest = sorted(plan.current, key=lambda a: a.date, reverse=True)[:FEED_ITEMS]
+    for article in newest:
+        item = ET.SubElement(channel, "item")
+        link = settings.full_url(article.url) or article.url
+        ET.SubElement(item, "title").text = article.title
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", isPermaLink="true" if settings.site_url else "false").text = link
+        ET.SubElement(item, "description").text = article.summary
+        ET.SubElement(item, "category").text = article.type_label
+        ET.SubElement(item, "pubDate").text = format_datetime(article.date)
+        if article.author:
+            ET.SubElement(item, "author").text = article.author
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8")
+
+
+def calendar_ics(plan: SitePlan) -> bytes:
+    """iCalendar of every published article with an event (expired ones too: past events stay on record)."""
+    settings = plan.board.settings
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//board//幸福里社区公告栏//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", settings.site_name)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    host = (settings.site_url or "board.local").split("//")[-1].strip("/").split("/")[0]
+    for article in plan.board.published:
+        if article.event is None:
+            continue
+        event = icalendar.Event()
+        event.add("uid", f"{article.slug}@{host}")
+        event.add("summary", article.title)
+        event.add("dtstart", article.event.start.astimezone(SHANGHAI))
+        event.add("dtend", (article.event.end or article.event.start + timedelta(hours=1)).astimezone(SHANGHAI))
+        event.add("dtstamp", article.date)
+        if article.event.location:
+            event.add("location", article.event.location)
+        event.add("description", article.summary)
+        link = settings.full_url(article.url)
+        if link:
+            event.add("url", link)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def write_feeds(plan: SitePlan, site_dir: Path, posters: bool) -> None:
+    (site_dir / "board.json").write_text(json.dumps(board_json(plan, posters), ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    (site_dir / "feed.xml").write_bytes(feed_xml(plan))
+    (site_dir / "calendar.ics").write_bytes(calendar_ics(plan))

@@ -1,0 +1,41 @@
+"""Load and check the whole board: files -> checked articles with their status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from generator.checks import check_article, check_site
+from generator.content import iter_article_files, read_article
+from generator.lifecycle import apply_status
+from generator.messages import Report
+from generator.model import Article
+from generator.settings import Settings
+
+
+@dataclass
+class Board:
+    """Every checked article (all statuses) and the published ones, newest first."""
+
+    settings: Settings
+    as_of: datetime
+    articles: list[Article]
+    published: list[Article]
+
+
+def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
+    """Read and check every article; all problems go to `report`, none stops the others."""
+    articles: list[Article] = []
+    if not settings.content_dir.is_dir():
+        report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。")
+        return Board(settings, as_of, [], [])
+    for path in iter_article_files(settings.content_dir):
+        raw = read_article(path, settings.project_root, settings.content_dir, report)
+        if raw is None:
+            continue
+        article = check_article(raw, settings.content_dir, report)
+        if article is not None:
+            articles.append(article)
+    articles = check_site(articles, report)
+    published = apply_status(articles, as_of)
+    return Board(settings, as_of, articles, published)

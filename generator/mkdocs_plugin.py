@@ -1,0 +1,286 @@
+"""The only module that knows MkDocs: turns the board's plan into MkDocs files and pages.
+
+Registered as the `board` plugin, so `mkdocs build`/`mkdocs serve` give the same site as
+`board build`. The core (load, check, plan) never imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from generator.artefacts import stderr_progress, write_artefacts
+from generator.content import is_hidden
+from generator.load import Board, load_board
+from generator.messages import Report
+from generator.model import Article, Status
+from generator.plan import ListingPage, SitePlan, plan_site
+from generator.settings import DEFAULTS, settings_from_mapping
+from generator.summary import reading_minutes
+from generator.timeutil import chinese_date, has_time, now_shanghai, parse_time
+
+log = logging.getLogger("mkdocs.plugins.board")
+
+# Files beside articles that are published as they are; anything else (notes, .orig backups,
+# Word files' lock files, scripts) stays out of the site.
+PUBLISHED_ASSETS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".doc", ".docx", ".xls", ".xlsx",
+                    ".ppt", ".pptx", ".mp3", ".mp4"}
+PROGRESS_FROM = 60  # pages; smaller builds are quick enough to stay quiet
+
+
+class BoardConfig(base.Config):
+    community = c.Type(str, default=DEFAULTS["community"])
+    committee = c.Type(str, default=DEFAULTS["committee"])
+    contact = c.Type(str, default="")
+    public_phones = c.Type(list, default=[])
+    kiosk_interval = c.Type(int, default=15)
+    per_page = c.Type(int, default=20)
+    home_per_type = c.Type(int, default=5)
+    poster_font_regular = c.Optional(c.Type(str))
+    poster_font_bold = c.Optional(c.Type(str))
+    posters = c.Type(bool, default=True)
+
+
+class BoardPlugin(BasePlugin[BoardConfig]):
+    """Generates every page from the checked articles; MkDocs renders them with mkdocs-material."""
+
+    def __init__(self) -> None:
+        self.as_of: datetime | None = None  # set by `board build --as-of`; else BOARD_AS_OF or now
+        self.posters_enabled: bool | None = None  # set by `board build --no-posters`
+        self.preloaded: Board | None = None  # the CLI has loaded and checked already
+        self.plan: SitePlan | None = None
+        self.report = Report()
+        self._pages_done = 0
+        self._pages_total = 0
+        self.artefact_report = Report()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not for staff
+
+    # -- configuration -------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.report = Report()
+        board = self.preloaded or self._load(config)
+        if not self.report.ok:
+            raise PluginError("内容有错误，网站没有生成：\n" + "\n".join(str(m) for m in self.report.sorted()))
+        for message in self.report.warnings:
+            log.warning(str(message))
+        self.plan = plan_site(board)
+        # The nav holds sections only; articles are reached through paginated listings.
+        config.nav = [{"首页": self.plan.home.src_uri}] + [
+            {title: self._listing(url).src_uri} for title, url in self.plan.nav
+        ]
+        return config
+
+    def _load(self, config: MkDocsConfig) -> Board:
+        mapping = {
+            "docs_dir": config.docs_dir, "site_dir": config.site_dir, "site_url": config.site_url,
+            "site_name": config.site_name, "plugins": [{"board": dict(self.config)}],
+        }
+        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        settings = settings_from_mapping(mapping, config_file.parent, config_file, self.report, Path(config.site_dir))
+        as_of = self.as_of
+        if as_of is None and os.environ.get("BOARD_AS_OF"):
+            as_of = parse_time(os.environ["BOARD_AS_OF"])
+        return load_board(settings, as_of or now_shanghai(), self.report)
+
+    def _listing(self, url: str) -> ListingPage:
+        return next(p for p in self.plan.pages if p.url == url)
+
+    # -- files -----------------------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        plan = self.plan
+        unpublished_covers = {a.cover for a in plan.board.articles if a.cover and not a.status.published}
+        published_covers = {a.cover for a in plan.board.published if a.cover}
+        kept = Files([])
+        for file in files:
+            parts = file.src_uri.split("/")
+            if any(is_hidden(p) for p in parts):
+                continue
+            if file.is_documentation_page() or file.generated_by:
+                continue  # every page is generated below from checked articles
+            if not self._in_content(file, config):
+                kept.append(file)  # the theme's own files (stylesheets, scripts, fonts)
+                continue
+            suffix = Path(file.src_uri).suffix.lower()
+            if suffix not in PUBLISHED_ASSETS:
+                continue
+            if file.src_uri in unpublished_covers and file.src_uri not in published_covers:
+                continue  # a draft's picture must not leak before the draft is published
+            kept.append(file)
+        for article in plan.board.published:
+            kept.append(self._article_file(article, config))
+        for listing in plan.pages:
+            kept.append(self._listing_file(listing, config))
+        self._pages_total = len(plan.board.published) + len(plan.pages)
+        self._pages_done = 0
+        return kept
+
+    @staticmethod
+    def _in_content(file: File, config: MkDocsConfig) -> bool:
+        docs = os.path.realpath(config.docs_dir) + os.sep
+        return bool(file.abs_src_path) and os.path.realpath(file.abs_src_path).startswith(docs)
+
+    def _article_file(self, article: Article, config: MkDocsConfig) -> File:
+        # src_uri stays the article's own path, so MkDocs resolves its relative links and images.
+        file = File(article.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls,
+                    dest_uri=article.dest_uri)
+        file.content_string = "\n" + article.body  # leading newline: never read as MkDocs meta-data
+        return file
+
+    def _listing_file(self, listing: ListingPage, config: MkDocsConfig) -> File:
+        file = File.generated(config, listing.src_uri, content="\n", inclusion=InclusionLevel.NOT_IN_NAV)
+        file.dest_uri = listing.dest_uri
+        file.url = listing.url or "./"
+        return file
+
+    # -- pages -----------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        article = self._article_by_src.get(page.file.src_uri)
+        if article is not None:
+            page.meta.update({
+                "title": article.title,
+                "description": article.summary,
+                "board_article": article,
+                "board_minutes": reading_minutes(article.body),
+            })
+            return markdown
+        listing = self._listing_by_src.get(page.file.src_uri)
+        if listing is not None:
+            page.meta.update({"title": listing.title, "board_listing": listing, "search": {"exclude": True}})
+            if listing.kind == "home":
+                page.meta["hide"] = ["navigation", "toc"]
+            else:
+                page.meta["hide"] = ["toc"]
+        return markdown
+
+    @property
+    def _article_by_src(self) -> dict[str, Article]:
+        if not hasattr(self, "_articles_cache") or self._articles_cache[0] is not self.plan:
+            self._articles_cache = (self.plan, {a.src_uri: a for a in self.plan.board.published})
+        return self._articles_cache[1]
+
+    @property
+    def _listing_by_src(self) -> dict[str, ListingPage]:
+        if not hasattr(self, "_listings_cache") or self._listings_cache[0] is not self.plan:
+            self._listings_cache = (self.plan, {p.src_uri: p for p in self.plan.pages})
+        return self._listings_cache[1]
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.globals["board"] = BoardView(self.plan)
+        env.filters["cn_date"] = lambda value, with_time=None: chinese_date(
+            value, has_time(value) if with_time is None else with_time)
+        env.filters["href"] = lambda url: quote(url, safe="/#?=&")
+        return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        self._pages_done += 1
+        if self._pages_total >= PROGRESS_FROM and (self._pages_done % 200 == 0 or self._pages_done == self._pages_total):
+            stderr_progress(f"  已生成网页 {self._pages_done}/{self._pages_total}")
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        settings = self.plan.board.settings
+        posters = self.posters_enabled if self.posters_enabled is not None else settings.posters
+        report = self.artefact_report = Report()
+        write_artefacts(self.plan, Path(config.site_dir), posters=posters, report=report, progress=stderr_progress)
+        if self.preloaded is None:  # the `board` command prints these itself
+            for message in report.warnings:
+                log.warning(str(message))
+        if not report.ok:
+            raise PluginError("\n".join(str(m) for m in report.errors))
+
+
+class BoardView:
+    """What the theme templates may ask about the board (kept small on purpose)."""
+
+    def __init__(self, plan: SitePlan) -> None:
+        self.plan = plan
+        self.settings = plan.board.settings
+        self.urgent = plan.urgent
+        self.nav = plan.nav
+        self.as_of = plan.board.as_of
+
+    def tag_url(self, tag: str) -> str:
+        return self.plan.tag_urls[tag]
+
+    def category_url(self, key: str) -> str | None:
+        return self.plan.category_urls.get(key)
+
+    def section_url(self, article: Article) -> str:
+        return f"{article.section}/"
+
+    def is_expired(self, article: Article) -> bool:
+        return article.status is Status.EXPIRED
+
+
+class _PlainHandler(logging.Handler):
+    """MkDocs' own warnings, printed plainly (its INFO chatter is not for staff)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.name == log.name:
+            print(text, file=sys.stderr)
+        else:
+            print(f"MkDocs 警告：{text}", file=sys.stderr)
+
+
+def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) -> bool:
+    """Render the whole site with MkDocs into site_dir; False (with messages) if it failed."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    handler = _PlainHandler(level=logging.WARNING)
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.propagate = False
+    config = None
+    try:
+        config = load_config(config_file=str(board.settings.config_file), site_dir=str(site_dir))
+        plugin = config.plugins.get("board")
+        if plugin is None:
+            report.error("mkdocs.yml", 1, "mkdocs.yml 的 plugins 里没有 board。请在 plugins 下加一行“- board”。")
+            return False
+        plugin.preloaded = board
+        plugin.posters_enabled = posters
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        report.extend(plugin.artefact_report)
+        return True
+    except MkDocsException as exc:
+        report.error("mkdocs.yml", 1, f"网站生成失败：{exc}")
+        return False
+    finally:
+        if config is not None:
+            config.plugins.on_shutdown()
+        mkdocs_log.removeHandler(handler)
+
+
+def serve(config_file: Path, dev_addr: str | None, as_of: str | None) -> None:
+    """Live preview: MkDocs' own server rebuilds on every save (content/, templates/, mkdocs.yml)."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if as_of:
+        os.environ["BOARD_AS_OF"] = as_of
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(_PlainHandler(level=logging.INFO))
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.propagate = False
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
+                 watch=[str(config_file.parent / "templates")])

@@ -1,0 +1,148 @@
+"""What is published where: home, sections, categories, tags and the archive, paginated.
+
+Independent of MkDocs: a renderer turns each ListingPage into a page at `dest_uri`.
+Articles are deliberately not in the navigation: a nav with every article is rendered
+into every page, which makes a large board quadratic. These listings do that job.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from math import ceil
+
+from generator.lifecycle import board_order, current_in_board_order, newest_first
+from generator.load import Board
+from generator.model import CATEGORIES, TYPES, Article, Status
+
+
+@dataclass
+class ListingPage:
+    """One page of one list. `url` is relative to the site root (board.json form)."""
+
+    kind: str  # home | section | category | tag | tags | archive | month
+    key: str
+    title: str
+    url: str
+    items: list[Article] = field(default_factory=list)
+    number: int = 1
+    count: int = 1
+    first_url: str = ""
+    prev_url: str | None = None
+    next_url: str | None = None
+    groups: list[tuple[str, str, int]] = field(default_factory=list)  # (label, url, count) for index pages
+    home: dict[str, list[Article]] = field(default_factory=dict)  # the home page's blocks
+
+    @property
+    def dest_uri(self) -> str:
+        return self.url + "index.html"
+
+    @property
+    def src_uri(self) -> str:
+        # `_` keeps these apart from any article file: such names are never articles.
+        return "_board/" + (self.url or "home/") + "index.md"
+
+
+@dataclass
+class SitePlan:
+    board: Board
+    pages: list[ListingPage]
+    current: list[Article]  # board order: urgent, pinned, newest
+    urgent: list[Article]
+    nav: list[tuple[str, str]]  # (title, url) of the top-level sections
+    tag_urls: dict[str, str]
+    category_urls: dict[str, str]
+
+    @property
+    def home(self) -> ListingPage:
+        return self.pages[0]
+
+
+def tag_url(tag: str) -> str:
+    return f"tags/{tag}/"
+
+
+def category_url(key: str) -> str:
+    return f"category/{key}/"
+
+
+def paginate(kind: str, key: str, title: str, base_url: str, items: list[Article], per_page: int) -> list[ListingPage]:
+    count = max(1, ceil(len(items) / per_page))
+    urls = [base_url] + [f"{base_url}page/{n}/" for n in range(2, count + 1)]
+    pages = []
+    for n in range(1, count + 1):
+        pages.append(ListingPage(
+            kind=kind, key=key, title=title if n == 1 else f"{title}（第 {n} 页）", url=urls[n - 1],
+            items=items[(n - 1) * per_page: n * per_page], number=n, count=count, first_url=base_url,
+            prev_url=urls[n - 2] if n > 1 else None, next_url=urls[n] if n < count else None,
+        ))
+    return pages
+
+
+def current_then_expired(articles: list[Article]) -> list[Article]:
+    """Category and tag pages: what is current first (board order), then the expired, marked."""
+    current = sorted((a for a in articles if a.status is Status.CURRENT), key=board_order)
+    expired = sorted((a for a in articles if a.status is Status.EXPIRED), key=newest_first)
+    return current + expired
+
+
+def plan_site(board: Board) -> SitePlan:
+    settings = board.settings
+    per_page = settings.per_page
+    published = board.published
+    current = current_in_board_order(published)
+    urgent = [a for a in current if a.urgent]
+
+    home = ListingPage(kind="home", key="home", title=settings.site_name, url="", first_url="")
+    home.home = {
+        "urgent": urgent,
+        "pinned": [a for a in current if a.pinned and not a.urgent],
+        "events": sorted((a for a in current if a.event and a.event.start >= board.as_of),
+                         key=lambda a: a.event.start)[:5],
+    }
+    for type_key in TYPES:
+        home.home[type_key] = [a for a in current if a.type == type_key][: settings.home_per_type]
+    pages = [home]
+
+    nav: list[tuple[str, str]] = []
+    for type_key, (label, section) in TYPES.items():
+        items = [a for a in current if a.type == type_key]
+        pages += paginate("section", type_key, label, f"{section}/", items, per_page)
+        nav.append((label, f"{section}/"))
+
+    by_category: dict[str, list[Article]] = defaultdict(list)
+    by_tag: dict[str, list[Article]] = defaultdict(list)
+    by_month: dict[str, list[Article]] = defaultdict(list)
+    for article in published:
+        if article.category:
+            by_category[article.category].append(article)
+        for tag in article.tags:
+            by_tag[tag].append(article)
+        by_month[article.date.strftime("%Y-%m")].append(article)
+
+    category_urls = {}
+    for key, label in CATEGORIES.items():
+        if key in by_category:
+            category_urls[key] = category_url(key)
+            pages += paginate("category", key, label, category_url(key), current_then_expired(by_category[key]), per_page)
+
+    tag_urls = {tag: tag_url(tag) for tag in by_tag}
+    tags_index = ListingPage(kind="tags", key="tags", title="全部标签", url="tags/", first_url="tags/")
+    tags_index.groups = [(tag, tag_urls[tag], len(items))
+                         for tag, items in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    pages.append(tags_index)
+    for tag, items in sorted(by_tag.items()):
+        pages += paginate("tag", tag, f"标签：{tag}", tag_urls[tag], current_then_expired(items), per_page)
+
+    archive = ListingPage(kind="archive", key="archive", title="往期归档", url="archive/", first_url="archive/")
+    for month in sorted(by_month, reverse=True):
+        year, mon = month.split("-")
+        label = f"{year}年{int(mon)}月"
+        archive.groups.append((label, f"archive/{month}/", len(by_month[month])))
+        pages += paginate("month", month, f"{label}归档", f"archive/{month}/",
+                          sorted(by_month[month], key=newest_first), per_page)
+    pages.append(archive)
+    nav.append(("往期归档", "archive/"))
+
+    return SitePlan(board=board, pages=pages, current=current, urgent=urgent, nav=nav,
+                    tag_urls=tag_urls, category_urls=category_urls)

@@ -1,0 +1,62 @@
+"""Turn the plan's current articles into poster jobs and render them (the posters package does the layout)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from generator.messages import Report
+from generator.model import Article
+from generator.plan import SitePlan
+from generator.posters import PosterError, PosterJob, PosterSettings, render_posters
+
+
+def poster_job(article: Article, plan: SitePlan) -> PosterJob:
+    settings = plan.board.settings
+    event = None
+    if article.event:
+        event = {"start": article.event.start, "end": article.event.end, "location": article.event.location}
+    return PosterJob(
+        slug=article.slug, source=article.source, type=article.type, title=article.title,
+        author=article.author, date=article.date, summary=article.summary, body_markdown=article.body,
+        cover=(settings.content_dir / article.cover) if article.cover else None, event=event,
+        category_label=article.category_label, tags=article.tags, urgent=article.urgent,
+        pinned=article.pinned, url=settings.full_url(article.url),
+        size=article.poster.size, orientation=article.poster.orientation,
+    )
+
+
+def poster_settings(plan: SitePlan) -> PosterSettings:
+    settings = plan.board.settings
+    return PosterSettings(
+        community=settings.community, committee=settings.committee,
+        templates_dir=settings.templates_dir / "posters",
+        font_regular=settings.poster_font_regular, font_bold=settings.poster_font_bold,
+    )
+
+
+def cache_dir_for(plan: SitePlan) -> Path:
+    """Outside the site folder, so the swap of a new site never throws the cache away."""
+    return plan.board.settings.project_root / ".cache" / "posters"
+
+
+def write_posters(plan: SitePlan, site_dir: Path, report: Report,
+                  progress: Callable[[str], None] | None = None, only: set[str] | None = None) -> list[str]:
+    """Render the posters of current articles (all, or the slugs in `only`); return the rendered slugs."""
+    jobs = [poster_job(a, plan) for a in plan.current if a.has_poster and (only is None or a.slug in only)]
+    if not plan.board.settings.site_url and jobs:
+        report.warning("mkdocs.yml", 1, "没有设置 site_url（网站地址），海报上不会印二维码。请在 mkdocs.yml 里写上 site_url: https://……")
+
+    def tick(done: int, total: int) -> None:
+        if progress and total >= 20 and (done % 20 == 0 or done == total):
+            progress(f"  已生成海报 {done}/{total}")
+
+    try:
+        result = render_posters(jobs, site_dir / "posters", poster_settings(plan), cache_dir_for(plan), tick)
+    except PosterError as exc:
+        report.error("mkdocs.yml", 1, str(exc))
+        return []
+    for warning in result.warnings:
+        path, _, text = warning.partition(": ")
+        report.warning(path, 1, text or warning)
+    return result.rendered
