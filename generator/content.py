@@ -191,13 +191,15 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
 
 def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) -> bool:
     """Refuse aliases (a YAML bomb needs them; staff never do) and duplicate keys."""
+    from collections import deque
+
     seen: set[int] = set()
-    stack = [root]
+    queue: deque[tuple[yaml.Node, int]] = deque([(root, root.start_mark.line)])  # document order
     ok = True
-    while stack:
-        node = stack.pop()
+    while queue:
+        node, line_index = queue.popleft()
         if id(node) in seen:
-            report.error(raw.source, offset + node.start_mark.line,
+            report.error(raw.source, offset + line_index,
                          "信息块里用了 YAML 锚点或别名（& 或 *）。请直接写出内容，不要用 & 和 * 引用。")
             return False
         seen.add(id(node))
@@ -211,9 +213,10 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
                                  f"“{key}”写了两次（另一次在第 {keys[key]} 行）。请删掉其中一行。")
                     ok = False
                 keys[key] = line
-                stack.extend((key_node, value_node))
+                queue.append((key_node, key_node.start_mark.line))
+                queue.append((value_node, key_node.start_mark.line))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            queue.extend((item, item.start_mark.line) for item in node.value)
     return ok
 
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Build speed and memory: our `board build` against a plain mkdocs-material build of the same files.
+
+    python bench/build_speed.py [--sizes 100 1000] [--repeat 1]
+
+Articles come from ../shared/corpus/make_content.py (real Chinese legal texts). The baseline is
+mkdocs-material with its search plugin segmenting Chinese with jieba and no article in the nav,
+built in the same run on the same machine, so the ratio means something on a noisy shared box.
+Targets (issue 2): ours <= 1.2x plain at 1,000 articles; 1,000 articles <= 11x the time of 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "make_content.py"
+AS_OF = "2026-11-26 10:00"
+
+PLAIN_MKDOCS_YML = """\
+site_name: plain
+docs_dir: docs
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search:
+      lang: zh
+      separator: '[\\s\\u200b\\-]'
+nav:
+  - index.md
+validation:
+  omitted_files: ignore
+  unrecognized_links: ignore
+  absolute_links: ignore
+  not_found: ignore
+"""
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command, from wait4 of that child alone."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def make_projects(work: Path, n: int) -> tuple[Path, Path]:
+    ours = work / f"ours-{n}"
+    plain = work / f"plain-{n}"
+    subprocess.run([sys.executable, str(CORPUS), str(ours / "content"), "--limit", str(n)], check=True,
+                   stdout=subprocess.DEVNULL)
+    shutil.copy(ROOT / "mkdocs.yml", ours / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", ours / "templates")
+    shutil.copytree(ours / "content", plain / "docs")
+    (plain / "docs" / "index.md").write_text("# plain\n", encoding="utf-8")
+    (plain / "mkdocs.yml").write_text(PLAIN_MKDOCS_YML, encoding="utf-8")
+    return ours, plain
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each build; the best is reported")
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        sys.exit(f"corpus not found at {CORPUS}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="board-bench-") as tmp:
+        work = Path(tmp)
+        for n in args.sizes:
+            ours, plain = make_projects(work, n)
+            best_ours = best_plain = (float("inf"), 0.0)
+            for _ in range(args.repeat):
+                # alternate the two so that machine noise hits both alike
+                t = run_measured([sys.executable, "-m", "generator", "build", "--no-posters", "--as-of", AS_OF], ours)
+                best_ours = min(best_ours, t)
+                t = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+                best_plain = min(best_plain, t)
+            pages = sum(1 for _ in (ours / "site").rglob("index.html"))
+            size = sum(p.stat().st_size for p in (ours / "site" / "law").rglob("index.html")) / max(n, 1)
+            rows.append((n, best_ours, best_plain, pages, size))
+            print(f"{n} articles: ours {best_ours[0]:.1f} s ({best_ours[1]:.0f} MB), "
+                  f"plain {best_plain[0]:.1f} s ({best_plain[1]:.0f} MB)", flush=True)
+    print()
+    print("| articles | ours (s) | plain mkdocs-material (s) | ratio | ours peak MB | plain peak MB | pages | avg article page KB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, (to, mo), (tp, mp), pages, size in rows:
+        print(f"| {n} | {to:.1f} | {tp:.1f} | {to / tp:.2f}x | {mo:.0f} | {mp:.0f} | {pages} | {size / 1024:.0f} |")
+    if len(rows) >= 2:
+        (n1, (t1, _), _, _, _), (n2, (t2, _), _, _, _) = rows[0], rows[-1]
+        print(f"\ngrowth: {n2} articles took {t2 / t1:.1f}x the time of {n1} (linear would be {n2 / n1:.0f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Shared fixtures: a copy of the project in a temporary folder, and the sample site built from it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-11-26 10:00"
+
+
+def copy_project(dest: Path, with_content: bool = True) -> Path:
+    """mkdocs.yml, templates/ and (optionally) content/ of this project, in `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    if with_content:
+        shutil.copytree(ROOT / "content", dest / "content")
+    else:
+        (dest / "content").mkdir()
+    return dest
+
+
+def run_board(project: Path, *args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run the real command line, as staff would, in `project`."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    """Hash of every file under folder, keyed by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write_article(project: Path, relative: str, text: str) -> Path:
+    path = project / "content" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_project: Path) -> Path:
+    """The sample content built once, at the reference time, without posters (tested on their own)."""
+    result = run_board(sample_project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    return sample_project / "site"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "proj", with_content=False)

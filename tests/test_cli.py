@@ -1,0 +1,83 @@
+"""The board command as staff use it: exit codes, a failed build that keeps the old site, `new`, and `mkdocs build`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import AS_OF, copy_project, run_board, tree_hash, write_article
+
+GOOD = "---\ntitle: 好消息\ntype: science\ndate: 2026-11-20\n---\n\n正文第一段，讲一件好事。\n"
+
+
+def test_broken_article_keeps_previous_site(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    first = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert first.returncode == 0, first.stderr
+    before = tree_hash(project / "site")
+    write_article(project, "notices/坏通知.md", "---\ntitle: 坏通知\ntype: notice\ndate: 2026-13-45\n---\n正文\n")
+    write_article(project, "law/坏文章.md", "---\ntitle: [1, 2]\ntype: law\ndate: 2026-11-20\nfoo: 1\n---\n正文\n")
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert any(re.match(r"^content/notices/坏通知\.md:4: 错误：", l) for l in lines), result.stderr
+    assert any(re.match(r"^content/law/坏文章\.md:2: 错误：", l) for l in lines), result.stderr
+    assert any(re.match(r"^content/law/坏文章\.md:5: 警告：", l) for l in lines), result.stderr
+    assert tree_hash(project / "site") == before
+    assert not list(project.glob(".site-new-*"))
+
+
+def test_usage_errors_exit_2(project: Path) -> None:
+    assert run_board(project, "frobnicate").returncode == 2
+    assert run_board(project, "build", "--as-of", "明天").returncode == 2
+    result = run_board(project, "new", "poem", "一首诗")
+    assert result.returncode == 2 and "notice" in result.stderr
+
+
+def test_new_writes_a_valid_article_and_never_overwrites(project: Path) -> None:
+    result = run_board(project, "new", "notice", "关于“楼道堆物”清理的通知")
+    assert result.returncode == 0, result.stderr
+    created = list((project / "content" / "notices").glob("*.md"))
+    assert len(created) == 1 and "楼道堆物" in created[0].name
+    assert "关于“楼道堆物”清理的通知" in created[0].read_text(encoding="utf-8")
+    check = run_board(project, "check")
+    assert check.returncode == 0, check.stderr
+    before = created[0].read_bytes()
+    again = run_board(project, "new", "notice", "关于“楼道堆物”清理的通知")
+    assert again.returncode == 1 and "已经存在" in again.stderr
+    assert created[0].read_bytes() == before
+
+
+def test_story_template_needs_consent_before_publishing(project: Path) -> None:
+    assert run_board(project, "new", "道德模范", "热心肠的李阿姨").returncode == 0
+    check = run_board(project, "check")
+    assert check.returncode == 1 and "consent" in check.stderr
+
+
+def test_mkdocs_build_gives_the_same_site(tmp_path: Path, sample_site: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    env = {**os.environ, "BOARD_AS_OF": AS_OF}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    ours = {p for p in tree_hash(sample_site) if not p.startswith("posters/")}
+    theirs = {p for p in tree_hash(project / "site") if not p.startswith("posters/")}
+    assert ours == theirs
+    mine = json.loads((sample_site / "board.json").read_text(encoding="utf-8"))["articles"]
+    plain = json.loads((project / "site" / "board.json").read_text(encoding="utf-8"))["articles"]
+    strip = lambda items: [{k: v for k, v in a.items() if k != "poster"} for a in items]  # noqa: E731
+    assert strip(mine) == strip(plain)
+    page = "notices/2026-11-10-文明社区创建/index.html"
+    assert (sample_site / page).read_text(encoding="utf-8") == (project / "site" / page).read_text(encoding="utf-8")
+
+
+def test_check_writes_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    before = tree_hash(project)
+    assert run_board(project, "check", "--as-of", AS_OF).returncode == 0
+    assert tree_hash(project) == before
