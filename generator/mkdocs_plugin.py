@@ -182,7 +182,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return self._listings_cache[1]
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        env.globals["board"] = BoardView(self.plan)
+        env.globals["board"] = BoardView(self.plan, self._posters_on())
         env.filters["cn_date"] = lambda value, with_time=None: chinese_date(
             value, has_time(value) if with_time is None else with_time)
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
@@ -194,9 +194,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             stderr_progress(f"  已生成网页 {self._pages_done}/{self._pages_total}")
         return output
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _posters_on(self) -> bool:
         settings = self.plan.board.settings
-        posters = self.posters_enabled if self.posters_enabled is not None else settings.posters
+        return self.posters_enabled if self.posters_enabled is not None else settings.posters
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        posters = self._posters_on()
         report = self.artefact_report = Report()
         write_artefacts(self.plan, Path(config.site_dir), posters=posters, report=report, progress=stderr_progress)
         if self.preloaded is None:  # the `board` command prints these itself
@@ -209,8 +212,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 class BoardView:
     """What the theme templates may ask about the board (kept small on purpose)."""
 
-    def __init__(self, plan: SitePlan) -> None:
+    def __init__(self, plan: SitePlan, posters: bool) -> None:
         self.plan = plan
+        self.posters = posters
         self.settings = plan.board.settings
         self.urgent = plan.urgent
         self.nav = plan.nav
