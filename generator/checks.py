@@ -11,6 +11,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.body_checks import check_links, check_privacy, check_unsafe_html
 from generator.content import RawArticle
 from generator.messages import Report
 from generator.model import (CATEGORIES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
@@ -25,6 +26,7 @@ CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 RESERVED_SLUGS = {"index", "page", "tags", "category", "archive", "kiosk", "posters", "search", "assets"}
 MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
+_ANGLE = re.compile(r"[<>]")  # front matter is text, never HTML: keeps every template safe
 _BAD_SLUG = re.compile(r"[\\/#?%\x00-\x1f\x7f]")
 
 
@@ -35,9 +37,10 @@ def _choices(table: dict[str, Any]) -> str:
 class _Checker:
     """Checks one article; collects messages instead of stopping at the first."""
 
-    def __init__(self, raw: RawArticle, content_dir: Path, report: Report) -> None:
+    def __init__(self, raw: RawArticle, content_dir: Path, report: Report, public_phones: tuple[str, ...]) -> None:
         self.raw = raw
         self.content_dir = content_dir
+        self.public_phones = public_phones
         self.report = report
         self.front = raw.front
 
@@ -59,6 +62,9 @@ class _Checker:
             self.error(key, f"{key}（{what}）应是一段文字，现在是{_kind(value)}。请写成 {key}: {EXAMPLES.get(key, '……')}")
             return None
         text = str(value).strip()
+        if _ANGLE.search(text):
+            self.error(key, f"{key}（{what}）里不能有尖括号 < >。书名、文件名请用《》，强调请用“”。")
+            return None
         if max_len and len(text) > max_len:
             self.error(key, f"{key}（{what}）太长：{len(text)} 个字，最多 {max_len} 个字。请删减。")
             return None
@@ -114,6 +120,9 @@ class _Checker:
         event = self.check_event()
         poster = self.check_poster()
         slug = self.check_slug()
+        check_privacy(self.raw, self.public_phones, self.report)
+        check_unsafe_html(self.raw, self.report)
+        links = check_links(self.raw, self.content_dir, self.report)
         if len(self.report.errors) > errors_before or None in (title, type_, date, slug):
             return None
         body = self.raw.body
@@ -125,6 +134,7 @@ class _Checker:
             summary=summary or derive_summary(body, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
+            article_links=tuple(links),
         )
 
     def check_type(self) -> str | None:
@@ -186,7 +196,7 @@ class _Checker:
             text = str(tag).strip()
             if not text:
                 continue
-            if len(text) > MAX_TAG or _BAD_SLUG.search(text):
+            if len(text) > MAX_TAG or _BAD_SLUG.search(text) or _ANGLE.search(text):
                 self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号。")
                 return ()
             if text not in tags:
@@ -231,8 +241,9 @@ class _Checker:
             self.error("event", "活动结束时间 end 早于开始时间 start。请检查。")
             return None
         location = value.get("location")
-        if location is not None and (isinstance(location, (list, dict, bool)) or len(str(location)) > MAX_LOCATION):
-            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字。")
+        if location is not None and (isinstance(location, (list, dict, bool)) or len(str(location)) > MAX_LOCATION
+                                     or _ANGLE.search(str(location))):
+            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字，不能有尖括号 < >。")
             return None
         if start is None:
             return None
@@ -314,8 +325,24 @@ def resolve_inside(base: Path, relative: str, content_dir: Path) -> Path | None:
     return target
 
 
-def check_article(raw: RawArticle, content_dir: Path, report: Report) -> Article | None:
-    return _Checker(raw, content_dir, report).run()
+def check_article(raw: RawArticle, content_dir: Path, report: Report,
+                  public_phones: tuple[str, ...] = ()) -> Article | None:
+    return _Checker(raw, content_dir, report, public_phones).run()
+
+
+def check_article_links(articles: list[Article], report: Report) -> None:
+    """Links to articles that do not exist or are not published (draft, scheduled) lead nowhere: warn."""
+    by_src = {a.src_uri: a for a in articles}
+    for article in articles:
+        if not article.status.published:
+            continue
+        for line, written, target in article.article_links:
+            other = by_src.get(target)
+            if other is None:
+                report.warning(article.source, line, f"链接“{written}”指向的文章不存在（或有错误没能发布），读者点开会找不到。请检查文件名。")
+            elif not other.status.published:
+                why = "还是草稿" if other.draft else "还没到发布时间"
+                report.warning(article.source, line, f"链接“{written}”指向的文章{why}，现在发布的页面上这个链接不会显示为链接。")
 
 
 def check_site(articles: list[Article], report: Report) -> list[Article]:

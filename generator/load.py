@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from generator.checks import check_article, check_site
+from generator.checks import check_article, check_article_links, check_site
 from generator.content import iter_article_files, read_article
 from generator.lifecycle import apply_status
 from generator.messages import Report
@@ -33,9 +33,10 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
         raw = read_article(path, settings.project_root, settings.content_dir, report)
         if raw is None:
             continue
-        article = check_article(raw, settings.content_dir, report)
+        article = check_article(raw, settings.content_dir, report, settings.public_phones)
         if article is not None:
             articles.append(article)
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
+    check_article_links(articles, report)
     return Board(settings, as_of, articles, published)

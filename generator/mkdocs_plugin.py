@@ -24,10 +24,12 @@ from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
 from generator.content import is_hidden
+from generator.images import CLEANABLE, without_gps
 from generator.load import Board, load_board
 from generator.messages import Report
 from generator.model import Article, Status
 from generator.plan import ListingPage, SitePlan, plan_site
+from generator.sanitize import sanitize_html
 from generator.settings import DEFAULTS, settings_from_mapping
 from generator.summary import reading_minutes
 from generator.timeutil import chinese_date, has_time, now_shanghai, parse_time
@@ -122,6 +124,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 continue
             if file.src_uri in unpublished_covers and file.src_uri not in published_covers:
                 continue  # a draft's picture must not leak before the draft is published
+            if suffix in CLEANABLE:
+                cleaned = without_gps(file.content_bytes)
+                if cleaned is not None:
+                    file.content_bytes = cleaned  # published without the camera's GPS position
             kept.append(file)
         for article in plan.board.published:
             kept.append(self._article_file(article, config))
@@ -168,6 +174,11 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             else:
                 page.meta["hide"] = ["toc"]
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self._article_by_src:
+            return sanitize_html(html)
+        return html
 
     @property
     def _article_by_src(self) -> dict[str, Article]:

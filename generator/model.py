@@ -79,6 +79,7 @@ class Article:
     poster: PosterOptions = field(default_factory=PosterOptions)
     consent: bool = False
     status: Status = Status.CURRENT
+    article_links: tuple[tuple[int, str, str], ...] = ()  # (file line, as written, target src_uri)
 
     @property
     def type_label(self) -> str:
