@@ -176,7 +176,9 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + (mark.line if mark else 0)
-        report.error(raw.source, line, yaml_error_text(exc))
+        lines = yaml_text.split("\n")
+        text_line = lines[line - offset] if 0 <= line - offset < len(lines) else ""
+        report.error(raw.source, line, yaml_error_text(exc, text_line))
         return None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         report.error(raw.source, 1, f"信息块无法读取（{type(exc).__name__}）。请对照模板检查冒号、引号和缩进。")
@@ -216,12 +218,15 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
                 queue.append((key_node, key_node.start_mark.line))
                 queue.append((value_node, key_node.start_mark.line))
         elif isinstance(node, yaml.SequenceNode):
-            queue.extend((item, item.start_mark.line) for item in node.value)
+            # an alias shares its anchor's node (and mark); the later line is where it is used
+            queue.extend((item, max(item.start_mark.line, line_index)) for item in node.value)
     return ok
 
 
-def yaml_error_text(exc: yaml.MarkedYAMLError) -> str:
+def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> str:
     problem = (exc.problem or "") + " " + (exc.context or "")
+    if line[:1] == " " and ("mapping values are not allowed" in problem or "expected <block end>" in problem):
+        return "这一行的缩进不对：title、type、date 等名称要顶格写；只有 event、poster 下面的项目才缩进两个空格。"
     if "mapping values are not allowed" in problem:
         return ("这一行的冒号用法不对：内容里如果有英文冒号“:”，请把整个内容用英文双引号括起来，"
                 "例如 title: \"通知：停水\"；名称后面的冒号要紧跟一个空格。")

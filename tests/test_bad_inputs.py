@@ -1,0 +1,130 @@
+"""A corpus of bad inputs (tests/bad_inputs/): each refused or published safely, with a `PATH:LINE:` message.
+
+expected.yml gives, for each file, the level (错误 = exit 1, 警告 = published with the dangerous part
+removed), the line the message must name and a word it must contain.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import AS_OF, copy_project, run_board, tree_hash, write_article
+from generator.cli import main as board_main
+
+BAD = Path(__file__).parent / "bad_inputs"
+EXPECTED: dict[str, dict] = yaml.safe_load((BAD / "expected.yml").read_text(encoding="utf-8"))
+ERRORS = sorted(n for n, e in EXPECTED.items() if e["level"] == "错误")
+WARNINGS = sorted(n for n, e in EXPECTED.items() if e["level"] == "警告")
+# What must never reach the site from the warning files (the sanitizer removes it).
+DANGEROUS = ["LEAKSCRIPT", "LEAKFRAME", "LEAKCLICK", "LEAKJS", "LEAKSTYLE", "data:text/html",
+             "javascript:alert", "onclick=", "<iframe", "<object", "evil.example"]
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(EXPECTED) >= 40
+    assert all((BAD / name).exists() for name in EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_bad_input_gets_its_message(name: str, project: Path, monkeypatch, capsys) -> None:
+    expected = EXPECTED[name]
+    shutil.copy(BAD / name, project / "content" / name)
+    monkeypatch.chdir(project)
+    code = board_main(["check", "--as-of", AS_OF])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert code == (1 if expected["level"] == "错误" else 0), err
+    pattern = re.compile(rf"^content/{re.escape(name)}:{expected['line']}: {expected['level']}：(.+)$", re.M)
+    texts = pattern.findall(err)
+    assert texts, f"no {expected['level']} at line {expected['line']} in:\n{err}"
+    assert any(expected["words"] in t for t in texts), texts
+
+
+def test_all_errors_in_one_build_and_site_untouched(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    before = tree_hash(project / "site")
+    for name in ERRORS:
+        shutil.copy(BAD / name, project / "content" / "notices" / name)
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters", timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for name in ERRORS:
+        assert f"content/notices/{name}:" in result.stderr, name
+    assert tree_hash(project / "site") == before
+
+
+def test_warned_inputs_are_published_without_the_danger(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    for name in WARNINGS:
+        shutil.copy(BAD / name, project / "content" / "science" / name)
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    for name in WARNINGS:
+        assert f"content/science/{name}:" in result.stderr
+    site = project / "site"
+    for name in WARNINGS:
+        page = site / "science" / Path(name).stem / "index.html"
+        assert page.is_file(), name
+        assert f"泄漏标记{Path(name).stem}" in page.read_text(encoding="utf-8")  # the text itself is published
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".xml"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for needle in DANGEROUS:
+                assert needle not in text, f"{needle} in {path}"
+
+
+def test_huge_file_is_refused_quickly(project: Path) -> None:
+    path = project / "content" / "大文件.md"
+    path.write_text("---\ntitle: 大\ntype: science\ndate: 2026-11-20\n---\n" + "很长的正文。" * 600_000, encoding="utf-8")
+    assert path.stat().st_size > 10 * 1024 * 1024
+    result = run_board(project, "check", "--as-of", AS_OF, timeout=30)
+    assert result.returncode == 1
+    assert re.search(r"^content/大文件\.md:1: 错误：文件太大", result.stderr, re.M)
+
+
+def test_symlink_leaving_content_is_refused(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.jpg"
+    outside.write_bytes(b"\xff\xd8\xff\xe0secret")
+    (project / "content" / "images").mkdir()
+    os.symlink(outside, project / "content" / "images" / "link.jpg")
+    write_article(project, "a.md", "---\ntitle: 标题\ntype: science\ndate: 2026-11-20\ncover: images/link.jpg\n---\n\n![x](images/link.jpg)\n")
+    result = run_board(project, "check", "--as-of", AS_OF)
+    assert result.returncode == 1
+    assert re.search(r"^content/a\.md:5: 错误：.*外面", result.stderr, re.M)
+    assert re.search(r"^content/a\.md:8: 错误：.*外面", result.stderr, re.M)
+
+
+def test_link_to_draft_warns_and_is_not_a_link(project: Path) -> None:
+    write_article(project, "a.md", "---\ntitle: 公开文章\ntype: science\ndate: 2026-11-20\n---\n\n请看[草稿文章](b.md)。\n")
+    write_article(project, "b.md", "---\ntitle: 草稿文章\ntype: science\ndate: 2026-11-20\ndraft: true\n---\n\n草稿。\n")
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^content/a\.md:7: 警告：链接“b\.md”.*草稿", result.stderr, re.M)
+    page = (project / "site" / "science" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "草稿文章" in page and "b.md" not in page
+
+
+def test_gps_removed_from_published_pictures(project: Path) -> None:
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (30.0, 15.0, 0.0)  # GPSLatitude
+    (project / "content" / "images").mkdir()
+    image.save(project / "content" / "images" / "photo.jpg", exif=exif.tobytes())
+    write_article(project, "a.md", "---\ntitle: 有图\ntype: science\ndate: 2026-11-20\ncover: images/photo.jpg\n---\n\n![现场](images/photo.jpg)\n")
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    with Image.open(project / "content" / "images" / "photo.jpg") as original:
+        assert 0x8825 in original.getexif()  # content/ is never rewritten
+    with Image.open(project / "site" / "images" / "photo.jpg") as published:
+        assert 0x8825 not in published.getexif()
+        assert published.size == (64, 48)
