@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator.feeds import write_feeds
+from generator.kiosk import write_kiosk
 from generator.messages import Report
 from generator.plan import SitePlan
 
@@ -15,6 +16,7 @@ def write_artefacts(plan: SitePlan, site_dir: Path, *, posters: bool, report: Re
                     progress: Callable[[str], None] | None = None) -> None:
     """Write board.json, feed.xml, calendar.ics, the kiosk and (unless switched off) the posters."""
     write_feeds(plan, site_dir, posters)
+    write_kiosk(plan, site_dir)
     if posters:
         from generator.poster_step import write_posters  # imported late: Typst is only needed here
 

@@ -160,7 +160,12 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
         if "\t" in line[: len(line) - len(line.lstrip())]:
             report.error(raw.source, number, "这一行开头用了制表符（Tab 键）。信息块里请只用空格缩进。")
             return None
-    loader = _Loader(yaml_text)
+    try:
+        loader = _Loader(yaml_text)
+    except yaml.reader.ReaderError as exc:
+        report.error(raw.source, offset + yaml_text.count("\n", 0, exc.position),
+                     "这一行有看不见的控制字符（常见于从 Word 或网页粘贴的内容）。请删掉这一行，重新用键盘输入。")
+        return None
     try:
         node = loader.get_single_node()
         if node is None:

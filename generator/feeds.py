@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -15,6 +16,12 @@ from generator.plan import SitePlan
 from generator.timeutil import SHANGHAI, iso, now_shanghai
 
 FEED_ITEMS = 50
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: str) -> str:
+    """Text with the characters XML 1.0 forbids (pasted control characters) removed."""
+    return _NOT_XML.sub("", value)
 
 
 def event_json(article: Article) -> dict | None:
@@ -80,14 +87,14 @@ def feed_xml(plan: SitePlan) -> bytes:
     for article in newest:
         item = ET.SubElement(channel, "item")
         link = settings.full_url(article.url) or article.url
-        ET.SubElement(item, "title").text = article.title
+        ET.SubElement(item, "title").text = xml_text(article.title)
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true" if settings.site_url else "false").text = link
-        ET.SubElement(item, "description").text = article.summary
-        ET.SubElement(item, "category").text = article.type_label
+        ET.SubElement(item, "description").text = xml_text(article.summary)
+        ET.SubElement(item, "category").text = xml_text(article.type_label)
         ET.SubElement(item, "pubDate").text = format_datetime(article.date)
         if article.author:
-            ET.SubElement(item, "author").text = article.author
+            ET.SubElement(item, "author").text = xml_text(article.author)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8")
 
 

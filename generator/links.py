@@ -48,6 +48,15 @@ def body_lines_outside_code(body: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def feed_html(parser: HTMLParser, html: str) -> None:
+    """Feed the stdlib parser, which raises AssertionError on some malformed markup (`<![x`)."""
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):
+        pass  # what was found before the bad markup still counts; nh3 cleans the rest
+
+
 def html_outside_code(body: str) -> str:
     """The body with code blocks blanked, line numbers kept, for an HTML parser."""
     lines = [""] * (body.count("\n") + 1)
@@ -65,8 +74,7 @@ def extract_links(body: str) -> list[Link]:
         if ref:
             links.append(Link(ref.group(1), number, False, ""))
     parser = _TagLinks()
-    parser.feed(html_outside_code(body))
-    parser.close()
+    feed_html(parser, html_outside_code(body))
     for target, tag, line, alt in parser.found:
         links.append(Link(target, line, tag == "img", alt))
     return links

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-from generator.links import html_outside_code
+from generator.links import feed_html, html_outside_code
 
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "link", "meta", "base", "form", "input",
                   "button", "textarea", "select", "frame", "frameset", "applet", "svg", "math", "template",
@@ -78,8 +78,7 @@ class _Finder(HTMLParser):
 def find_unsafe_html(body: str) -> list[tuple[int, str]]:
     """(line in body, what) for each piece of raw HTML that the sanitizer will remove."""
     finder = _Finder()
-    finder.feed(html_outside_code(body))
-    finder.close()
+    feed_html(finder, html_outside_code(body))
     found = finder.found
     # Markdown links can carry a javascript: target as well
     from generator.links import extract_links

@@ -1,0 +1,101 @@
+"""The kiosk: `kiosk/index.html`, a full-screen rotating display for the touch screen in the hall.
+
+One self-contained folder (page, script, style, QR codes); nothing is fetched from outside the
+site. The current articles are embedded in the page, so the screen shows them even when its first
+fetch of board.json fails; the script then re-reads board.json every few minutes and drops each
+article at its `expires` time by the screen's own clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from generator.feeds import article_json
+from generator.model import TYPES
+from generator.plan import SitePlan
+from generator.timeutil import iso, now_shanghai
+
+KIOSK_DIR = "kiosk"
+REFRESH_SECONDS = 300  # re-read board.json every 5 minutes
+RESUME_SECONDS = 60  # a paused screen carries on by itself after a minute
+ASSETS = ("kiosk.js", "kiosk.css")
+
+
+def qr_svg(url: str) -> str:
+    """An SVG QR code of `url`: dark on white with the quiet zone, sized by CSS."""
+    code = segno.make(url, error="m", micro=False)
+    buf = io.BytesIO()
+    code.save(buf, kind="svg", border=4, scale=1, xmldecl=False, svgns=True, omitsize=True,
+              dark="#000000", light="#ffffff")
+    return buf.getvalue().decode("ascii")
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside <script type="application/json"> (no `</script>`, no `<!--`)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def kiosk_data(plan: SitePlan) -> dict:
+    """The initial set, in board.json's own form (so the script treats both alike)."""
+    settings = plan.board.settings
+    articles = []
+    for article in plan.current:
+        entry = article_json(article)
+        entry["poster"] = None  # the kiosk shows no poster links
+        articles.append(entry)
+    return {
+        "generated_at": iso(now_shanghai()),
+        "as_of": iso(plan.board.as_of),
+        "site_url": settings.site_url,
+        "community": settings.community,
+        "articles": articles,
+    }
+
+
+def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
+    """Write site/kiosk/: index.html, kiosk.js, kiosk.css and qr/<slug>.svg for every current article."""
+    settings = plan.board.settings
+    source = settings.templates_dir / "kiosk"
+    out = site_dir / KIOSK_DIR
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "qr").mkdir(parents=True)
+
+    versions = {}
+    for name in ASSETS:
+        data = (source / name).read_bytes()
+        (out / name).write_bytes(data)
+        versions[name] = hashlib.sha256(data).hexdigest()[:10]  # a new build's script is not taken from cache
+
+    # QR files serve articles that reach the screen through a later board.json; the initial set
+    # carries its codes inline so the first screen needs no further request.
+    qr_inline: dict[str, dict[str, str]] = {}
+    for article in plan.current:
+        url = settings.full_url(article.url)
+        if url:
+            svg = qr_svg(url)
+            (out / "qr" / f"{article.slug}.svg").write_text(svg, encoding="utf-8")
+            qr_inline[article.slug] = {"site": settings.site_url, "url": article.url, "svg": svg}
+
+    env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    html = env.get_template("index.html").render(
+        settings=settings,
+        title=f"{settings.community}公告栏",
+        interval=settings.kiosk_interval,
+        refresh=REFRESH_SECONDS,
+        resume=RESUME_SECONDS,
+        versions=versions,
+        data_json=_script_json(kiosk_data(plan)),
+        qr_json=_script_json(qr_inline),
+        type_labels_json=_script_json({key: label for key, (label, _section) in TYPES.items()}),
+    )
+    (out / "index.html").write_text(html, encoding="utf-8")
