@@ -30,6 +30,7 @@ from generator.messages import Report
 from generator.model import Article, Status
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
+from generator.search_index import SearchDoc, html_to_text, write_search_index
 from generator.settings import DEFAULTS, settings_from_mapping
 from generator.summary import reading_minutes
 from generator.timeutil import chinese_date, has_time, now_shanghai, parse_time
@@ -135,6 +136,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             kept.append(self._listing_file(listing, config))
         self._pages_total = len(plan.board.published) + len(plan.pages)
         self._pages_done = 0
+        self.search_docs = []
         return kept
 
     @staticmethod
@@ -176,8 +178,11 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self._article_by_src:
-            return sanitize_html(html)
+        article = self._article_by_src.get(page.file.src_uri)
+        if article is None:
+            return html
+        html = sanitize_html(html)
+        self.search_docs.append(SearchDoc(article, html_to_text(html)))
         return html
 
     @property
@@ -212,6 +217,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         posters = self._posters_on()
         report = self.artefact_report = Report()
+        order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
+        self.search_docs.sort(key=lambda d: order[d.article.src_uri])
+        write_search_index(self.search_docs, Path(config.site_dir))
         write_artefacts(self.plan, Path(config.site_dir), posters=posters, report=report, progress=stderr_progress)
         if self.preloaded is None:  # the `board` command prints these itself
             for message in report.warnings:

@@ -20,7 +20,7 @@ from generator.model import CATEGORIES, TYPES, Article, Status
 class ListingPage:
     """One page of one list. `url` is relative to the site root (board.json form)."""
 
-    kind: str  # home | section | category | tag | tags | archive | month
+    kind: str  # home | section | category | tag | tags | archive | month | search
     key: str
     title: str
     url: str
@@ -143,6 +143,7 @@ def plan_site(board: Board) -> SitePlan:
                           sorted(by_month[month], key=newest_first), per_page)
     pages.append(archive)
     nav.append(("往期归档", "archive/"))
+    pages.append(ListingPage(kind="search", key="search", title="搜索", url="search/", first_url="search/"))
 
     return SitePlan(board=board, pages=pages, current=current, urgent=urgent, nav=nav,
                     tag_urls=tag_urls, category_urls=category_urls)
