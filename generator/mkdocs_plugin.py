@@ -70,11 +70,6 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._pages_total = 0
         self.artefact_report = Report()
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not for staff
-
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.report = Report()

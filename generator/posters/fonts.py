@@ -15,10 +15,13 @@ the PDF's embedded fonts, and raise PosterError if one is missing.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.util
+import mmap
 import re
 import struct
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,17 +58,23 @@ class FontSet:
         """Hash of the font files' bytes, so a changed font re-renders posters."""
         h = hashlib.sha256()
         for p in self.files:
-            h.update(_file_digest(str(p), p.stat().st_size, p.stat().st_mtime_ns).encode())
+            h.update(file_hash(p).encode())
         return h.hexdigest()
 
 
-@lru_cache(maxsize=16)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+@lru_cache(maxsize=4096)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, computed once per (path, size, mtime)."""
+    st = path.stat()
+    return _file_hash(str(path), st.st_size, st.st_mtime_ns)
 
 
 def _default_path(role: str) -> Path:
@@ -82,23 +91,37 @@ def _default_path(role: str) -> Path:
     return path
 
 
+@lru_cache(maxsize=16)
+def _data(path: Path) -> mmap.mmap:
+    """The font file, mapped: tables are read by slicing, without loading
+    17 MB per font."""
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _tables(data, index: int) -> dict[str, tuple[int, int]]:
+    """The sfnt table directory (tag -> offset, length) of face `index`."""
+    offset = 0
+    if data[:4] == b"ttcf":
+        count = struct.unpack(">I", data[8:12])[0]
+        if index >= count:
+            raise ValueError("face index")
+        offset = struct.unpack(">I", data[12 + 4 * index:16 + 4 * index])[0]
+    num = struct.unpack(">H", data[offset + 4:offset + 6])[0]
+    tables = {}
+    for i in range(num):
+        rec = offset + 12 + 16 * i
+        tag = data[rec:rec + 4].decode("latin-1")
+        tables[tag] = struct.unpack(">II", data[rec + 8:rec + 16])
+    return tables
+
+
 def _read_names(path: Path, index: int = 0) -> tuple[str, str, int]:
     """(family, PostScript name, weight class) from a font file's name and
     OS/2 tables; a few dozen lines instead of a fontTools dependency."""
     try:
-        data = path.read_bytes()
-        offset = 0
-        if data[:4] == b"ttcf":
-            count = struct.unpack(">I", data[8:12])[0]
-            if index >= count:
-                raise ValueError("face index")
-            offset = struct.unpack(">I", data[12 + 4 * index:16 + 4 * index])[0]
-        num = struct.unpack(">H", data[offset + 4:offset + 6])[0]
-        tables = {}
-        for i in range(num):
-            rec = offset + 12 + 16 * i
-            tag = data[rec:rec + 4].decode("latin-1")
-            tables[tag] = struct.unpack(">II", data[rec + 8:rec + 16])
+        data = _data(path)
+        tables = _tables(data, index)
         names: dict[int, str] = {}
         n_off, _ = tables["name"]
         _, count, strings = struct.unpack(">HHH", data[n_off:n_off + 6])
@@ -129,8 +152,12 @@ def _face(path: Path) -> FontFace:
         raise PosterError(f"找不到海报字体文件：{path}。请检查 mkdocs.yml 中的字体设置。")
     # .ttc: the Simplified Chinese face if the collection names one
     index = 0
-    if path.read_bytes()[:4] == b"ttcf":
-        count = struct.unpack(">I", path.read_bytes()[8:12])[0]
+    try:
+        head = _data(path)[:12]
+    except (OSError, ValueError) as exc:
+        raise PosterError(f"海报字体文件无法使用：{path}（{exc}）。请换一个 .ttf/.otf/.ttc 字体文件。") from exc
+    if head[:4] == b"ttcf":
+        count = struct.unpack(">I", head[8:12])[0]
         for i in range(count):
             fam, ps, _ = _read_names(path, i)
             if fam.endswith(" SC") or "sc-" in ps.lower() or "SC" in ps:
@@ -138,6 +165,52 @@ def _face(path: Path) -> FontFace:
                 break
     family, postscript, weight = _read_names(path, index)
     return FontFace(path=path.resolve(), index=index, family=family, postscript=postscript, weight=weight)
+
+
+@lru_cache(maxsize=8)
+def coverage(path: Path, index: int = 0) -> tuple[list[int], list[int]]:
+    """Code point ranges (starts, ends) the font's cmap maps to a glyph."""
+    data = _data(path)
+    c_off, _ = _tables(data, index)["cmap"]
+    n = struct.unpack(">H", data[c_off + 2:c_off + 4])[0]
+    subtables = {}
+    for i in range(n):
+        pid, eid, off = struct.unpack(">HHI", data[c_off + 4 + 8 * i:c_off + 12 + 8 * i])
+        fmt = struct.unpack(">H", data[c_off + off:c_off + off + 2])[0]
+        subtables.setdefault(fmt, c_off + off)
+    ranges: list[tuple[int, int]] = []
+    if 12 in subtables:
+        o = subtables[12]
+        groups = struct.unpack(">I", data[o + 12:o + 16])[0]
+        for g in range(groups):
+            start, end, _ = struct.unpack(">III", data[o + 16 + 12 * g:o + 28 + 12 * g])
+            ranges.append((start, end))
+    elif 4 in subtables:
+        o = subtables[4]
+        segs = struct.unpack(">H", data[o + 6:o + 8])[0] // 2
+        ends = struct.unpack(f">{segs}H", data[o + 14:o + 14 + 2 * segs])
+        starts = struct.unpack(f">{segs}H", data[o + 16 + 2 * segs:o + 16 + 4 * segs])
+        ranges = [(a, b) for a, b in zip(starts, ends) if a != 0xFFFF]
+    ranges.sort()
+    return [a for a, _ in ranges], [b for _, b in ranges]
+
+
+_IGNORABLE = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn"}
+
+
+def missing_glyphs(fonts: "FontSet", text: str) -> list[str]:
+    """Characters of `text` that none of our fonts can draw (Typst would
+    print a box for each, without a word of warning)."""
+    faces = {(f.path, f.index) for f in (fonts.regular, fonts.bold, fonts.fallback)}
+    tables = [coverage(p, i) for p, i in faces]
+    out = []
+    for ch in sorted(set(text)):
+        cp = ord(ch)
+        if cp < 0x80 or unicodedata.category(ch) in _IGNORABLE:
+            continue
+        if not any((j := bisect.bisect_right(starts, cp) - 1) >= 0 and cp <= ends[j] for starts, ends in tables):
+            out.append(ch)
+    return out
 
 
 @lru_cache(maxsize=8)

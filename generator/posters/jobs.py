@@ -62,6 +62,7 @@ class PosterFit:
 
     body_pt: float  # body text size actually used
     complete: bool  # False: only summary + opening are printed
+    omitted: str = ""  # characters left out because no poster font has them
 
 
 @dataclass

@@ -1,0 +1,129 @@
+"""Printable posters: one PDF per current article, and the print pack.
+
+    from generator.posters import PosterJob, PosterSettings, render_posters
+
+    report = render_posters(jobs, out_dir, settings, cache_dir)
+
+The core passes plain data (PosterJob); this package turns the Markdown
+body into blocks (body.py), the job into template data (data.py), renders
+it with Typst (render.py) in the fonts of fonts.py, keeps a cache of
+finished PDFs (cache.py) and merges the print pack (pack.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from .cache import (
+    RenderCache,
+    atomic_write,
+    environment_hash,
+    job_hash,
+    poster_inputs_hash,
+)
+from .fonts import load_fonts
+from .jobs import (
+    ORIENTATIONS,
+    SIZES,
+    TYPES,
+    PosterError,
+    PosterFit,
+    PosterJob,
+    PosterReport,
+    PosterSettings,
+)
+from .pack import PACK_NAME, write_pack
+
+__all__ = [
+    "PosterError", "PosterFit", "PosterJob", "PosterReport", "PosterSettings",
+    "render_posters", "poster_inputs_hash", "PACK_NAME",
+]
+
+# Worker processes take about a second to start and pay off only with two
+# free cores; below this many posters per worker they never do.
+PARALLEL_MIN = 40
+
+
+def _validate(job: PosterJob) -> None:
+    if job.type not in TYPES:
+        raise PosterError(f"{job.source}: 未知的文章类型 {job.type!r}，无法生成海报。")
+    if job.size not in SIZES or job.orientation not in ORIENTATIONS:
+        raise PosterError(f"{job.source}: 海报尺寸只能是 A4/A3、portrait/landscape，"
+                          f"现在是 {job.size}/{job.orientation}。")
+    if not job.slug or "/" in job.slug or "\\" in job.slug or job.slug.startswith("."):
+        raise PosterError(f"{job.source}: slug {job.slug!r} 不能用作海报文件名。")
+    if job.cover is not None and not Path(job.cover).is_file():
+        raise PosterError(f"{job.source}: 找不到封面图片 {job.cover}。")
+
+
+def _warnings(job: PosterJob, fit: PosterFit) -> list[str]:
+    out = []
+    if fit.omitted:
+        chars = " ".join(fit.omitted)
+        out.append(f"{job.source}: 海报字体里没有这些字符，海报上略去了它们：{chars}"
+                   f"（如是人名用字，请在 mkdocs.yml 中指定含这些字的字体）")
+    if not fit.complete:
+        out.append(f"{job.source}: 正文太长，海报只印了摘要和开头，请扫码阅读全文" if job.url else
+                   f"{job.source}: 正文太长，海报只印了摘要和开头（没有设置 site_url，海报上没有二维码）")
+    return out
+
+
+def render_posters(
+    jobs: list[PosterJob],
+    out_dir: Path,
+    settings: PosterSettings,
+    cache_dir: Path,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> PosterReport:
+    """Write out_dir/<slug>.pdf for each job and out_dir/print-pack.pdf (all
+    jobs in the given order, one poster a page). Unchanged posters are copied
+    from cache_dir. Raises PosterError (Chinese message) when a poster cannot
+    be made properly. `workers`: processes for rendering; default 1 (on a
+    shared 2-core machine the pool measured slower than one process), and
+    never more than one per PARALLEL_MIN posters to render."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache = RenderCache(Path(cache_dir) / "posters")
+    fonts = load_fonts(settings.font_regular, settings.font_bold)
+    for job in jobs:
+        _validate(job)
+    env = environment_hash(settings, fonts)
+    keys = [job_hash(job, env) for job in jobs]
+    report = PosterReport()
+    total, done = len(jobs), 0
+    todo: list[tuple[PosterJob, str]] = []
+    for job, key in zip(jobs, keys):
+        hit = cache.get(key)
+        if hit is None:
+            todo.append((job, key))
+            continue
+        shutil.copyfile(hit[0], out_dir / f"{job.slug}.pdf")
+        report.reused.append(job.slug)
+        report.fits[job.slug] = hit[1]
+        done += 1
+        if progress:
+            progress(done, total)
+
+    if todo:
+        from .workers import render_many
+
+        work_dir = Path(cache_dir) / "typst"
+        n = max(1, min(workers or 1, len(todo) // PARALLEL_MIN or 1))
+        for job, key, pdf, fit in render_many(todo, settings, fonts, work_dir, n):
+            cache.put(key, pdf, fit)
+            atomic_write(out_dir / f"{job.slug}.pdf", pdf)
+            report.rendered.append(job.slug)
+            report.fits[job.slug] = fit
+            done += 1
+            if progress:
+                progress(done, total)
+
+    for job in jobs:
+        report.warnings.extend(_warnings(job, report.fits[job.slug]))
+    if jobs:
+        write_pack([out_dir / f"{j.slug}.pdf" for j in jobs], keys, out_dir / PACK_NAME, Path(cache_dir))
+    if report.rendered:
+        cache.prune()
+    return report

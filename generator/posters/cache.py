@@ -1,0 +1,104 @@
+"""The render cache: a poster whose inputs have not changed is copied, not
+rendered. The key hashes everything that can change the sheet: the job's
+data, the cover's bytes, the templates, the settings, the font files, the
+Typst version and this package's own code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import typst
+
+from .fonts import FontSet, file_hash, load_fonts
+from .jobs import PosterFit, PosterJob, PosterSettings
+
+KEEP_DAYS = 30  # entries unused for this long are removed
+
+
+def _tree_hash(folder: Path, pattern: str) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.glob(pattern)):
+        if p.is_file():
+            h.update(p.name.encode() + b"\0" + file_hash(p).encode())
+    return h.hexdigest()
+
+
+def environment_hash(settings: PosterSettings, fonts: FontSet) -> str:
+    """What all posters of a batch share: settings, templates, fonts, Typst,
+    and the code that turns a job into template data."""
+    h = hashlib.sha256()
+    h.update(json.dumps([settings.community, settings.committee], ensure_ascii=False).encode())
+    h.update(_tree_hash(settings.templates_dir, "*.typ").encode())
+    h.update(fonts.digest().encode())
+    h.update(typst.__version__.encode() if hasattr(typst, "__version__") else b"typst")
+    h.update(_tree_hash(Path(__file__).parent, "*.py").encode())
+    return h.hexdigest()
+
+
+def job_hash(job: PosterJob, env: str) -> str:
+    fields = dataclasses.asdict(job)
+    fields["cover"] = file_hash(job.cover) if job.cover and job.cover.is_file() else str(job.cover)
+    blob = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256((env + "\0" + blob).encode()).hexdigest()
+
+
+def poster_inputs_hash(job: PosterJob, settings: PosterSettings) -> str:
+    """The cache key of one poster under these settings."""
+    fonts = load_fonts(settings.font_regular, settings.font_bold)
+    return job_hash(job, environment_hash(settings, fonts))
+
+
+class RenderCache:
+    """Rendered PDFs and their fit, one pair of files per input hash."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        d = self.folder / key[:2]
+        return d / f"{key}.pdf", d / f"{key}.json"
+
+    def get(self, key: str) -> tuple[Path, PosterFit] | None:
+        pdf, meta = self._paths(key)
+        try:
+            fit = PosterFit(**json.loads(meta.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+        if not pdf.is_file():
+            return None
+        now = time.time()
+        os.utime(pdf, (now, now))  # mark as used, for pruning
+        return pdf, fit
+
+    def put(self, key: str, pdf: bytes, fit: PosterFit) -> Path:
+        path, meta = self._paths(key)
+        path.parent.mkdir(exist_ok=True)
+        atomic_write(path, pdf)
+        atomic_write(meta, json.dumps(dataclasses.asdict(fit)).encode())
+        return path
+
+    def prune(self, keep_days: int = KEEP_DAYS) -> None:
+        """Drop entries not used for `keep_days` (old versions of articles)."""
+        limit = time.time() - keep_days * 86400
+        for pdf in self.folder.glob("??/*.pdf"):
+            try:
+                if pdf.stat().st_mtime < limit:
+                    pdf.unlink()
+                    pdf.with_suffix(".json").unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file, so an interrupted build never leaves half
+    a PDF that a later build would take for a finished one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

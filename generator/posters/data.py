@@ -1,0 +1,174 @@
+"""PosterJob -> the dictionary a Typst template receives as JSON.
+
+Everything a template shows is decided here or in the template; the
+template never sees Markdown or Python objects. Dates are written the
+Chinese way, event times as staff would write them on a notice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from .body import block_text, blocks_from_markdown
+from .fonts import FontSet, missing_glyphs
+from .jobs import PosterJob, PosterSettings
+from .qr import qr_svg
+
+TYPE_LABELS = {"notice": "通知公告", "story": "道德模范", "science": "科普知识", "law": "法治宣传"}
+WEEKDAYS = "一二三四五六日"
+
+# Body size range in pt: start large for reading at the board, never below
+# the readable minimum the issue sets (10.5 pt on A4, 14 pt on A3).
+FIT = {"A4": (20.0, 10.5), "A3": (28.0, 14.0)}
+STEP = 0.5
+_GREETING = re.compile(r"^.{1,24}[：:]$")
+_SPACE = re.compile(r"\s+")
+
+
+def chinese_date(d: datetime) -> str:
+    """2026年11月20日 (Arabic numerals, as GB/T 9704 has it for 成文日期)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def event_time(start: datetime, end: datetime | None) -> str:
+    """11月22日（星期六）09:00—11:30; an all-day or multi-day event without
+    clock times when both ends are at midnight."""
+    def day(d: datetime) -> str:
+        return f"{d.year}年{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}）"
+
+    def clock(d: datetime) -> str:
+        return f"{d.hour:02d}:{d.minute:02d}"
+
+    timed = (start.hour, start.minute) != (0, 0) or (end and (end.hour, end.minute) != (0, 0))
+    text = day(start) + (" " + clock(start) if timed else "")
+    if end:
+        if end.date() == start.date():
+            text += "—" + clock(end) if timed else ""
+        else:
+            text += " 至 " + day(end) + (" " + clock(end) if timed else "")
+    return text
+
+
+def _capacity(size: str, orientation: str) -> float:
+    """An upper bound of the text a body can hold at the minimum size, in
+    full-width characters: the page less margins and the smallest possible
+    head and footer, with lines packed tighter than any template sets them.
+    Beyond it we know without Typst that only an excerpt will fit, and send
+    Typst no more text than could possibly be shown."""
+    w, h = (210, 297) if size == "A4" else (297, 420)
+    k = 1.0 if size == "A4" else 1.4142
+    if orientation == "landscape":
+        w, h = h, w
+        w -= 70 * k  # side column
+    em = FIT[size][1] * 25.4 / 72
+    per_line = (w - 32 * k) / em
+    lines = (h - 26 * k - 40 * k) / (em * 1.3)
+    return per_line * lines
+
+
+def _width(text: str) -> float:
+    """Text length in full-width characters (ASCII counts half)."""
+    narrow = sum(1 for c in text if c < "\u0370")
+    return len(text) - narrow / 2
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text).rstrip("…。.")
+
+
+def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: PurePosixPath | None) -> dict:
+    """The template's input. `root` is the Typst project root the cover path
+    is made relative to (Typst reads files only below its root)."""
+    cap = _capacity(job.size, job.orientation)
+    md, cut = job.body_markdown, False
+    limit = int(cap * 1.6) + 400  # raw characters: ASCII is narrower, markup costs some
+    if len(md) > limit:  # parse only the opening of a very long body
+        end = md.find("\n\n", limit)
+        md, cut = (md[:end], True) if end != -1 else (md, False)
+    blocks = blocks_from_markdown(md, job.type)
+    greeting = None
+    if job.type == "notice" and blocks and blocks[0]["k"] == "p" and _GREETING.match(block_text(blocks[0])):
+        greeting, blocks = block_text(blocks[0]), blocks[1:]
+    elif job.type == "notice":
+        greeting = "各位居民："
+
+    # budget the text sent to Typst
+    used, kept = 0.0, []
+    for b in blocks:
+        if used > cap:
+            break
+        kept.append(b)
+        used += _width(block_text(b)) + 2  # a paragraph's last line is never full
+    complete = not cut and len(kept) == len(blocks) and used <= cap
+
+    first = next((block_text(b) for b in blocks if b["k"] in ("p", "q", "a")), "")
+    summary = job.summary.strip()
+    own_summary = bool(summary) and not _squash(first).startswith(_squash(summary)[:30])
+
+    fit_max, fit_min = FIT[job.size]
+    fam = [fonts.regular.family] + ([fonts.fallback.family] if fonts.fallback.family != fonts.regular.family else [])
+    bold = [fonts.bold.family] + ([fonts.fallback.family] if fonts.fallback.family != fonts.bold.family else [])
+
+    cover = None
+    if job.cover is not None and root is not None:
+        cover = "/" + job.cover.resolve().relative_to(root).as_posix()
+
+    event = None
+    if job.event and job.event.get("start"):
+        event = {"time": event_time(job.event["start"], job.event.get("end")),
+                 "place": job.event.get("location") or None}
+
+    data = {
+        "kind": job.type,
+        "type-label": TYPE_LABELS.get(job.type, job.type),
+        "paper": "a4" if job.size == "A4" else "a3",
+        "flipped": job.orientation == "landscape",
+        "k": 1.0 if job.size == "A4" else 1.4142,
+        "community": settings.community,
+        "committee": settings.committee,
+        "title": job.title,
+        "author": job.author or settings.committee,
+        # who wrote a story, science or law article (a notice signs it instead)
+        "contributor": job.author if job.type != "notice" and job.author != settings.committee else None,
+        "date": chinese_date(job.date),
+        "category": job.category_label,
+        "tags": list(job.tags),
+        "urgent": job.urgent,
+        "pinned": job.pinned,
+        "summary": summary if own_summary else None,
+        # long text: templates shrink photo and lead to leave the body room
+        "compact": not complete or used > 0.28 * cap,
+        "greeting": greeting,
+        "blocks": kept,
+        "event": event,
+        "excerpt-note": "（篇幅所限，以上为节选，扫码阅读全文）" if job.url
+        else "（篇幅所限，以上为节选，全文请到社区居委会查阅）",
+        "fit": {"max": fit_max, "min": fit_min, "step": STEP, "complete": complete},
+    }
+    # Characters no font can draw would print as boxes: leave them out, and
+    # say which (render.py turns this into a warning naming the article).
+    omitted = missing_glyphs(fonts, json.dumps(data, ensure_ascii=False))
+    if omitted:
+        data = _strip(data, {ord(c): None for c in omitted})
+    data.update({
+        "omitted": "".join(omitted),
+        "cover": cover,
+        "qr": qr_svg(job.url) if job.url else None,
+        "fonts": {"regular": fam, "regular-weight": fonts.regular.weight,
+                  "bold": bold, "bold-weight": fonts.bold.weight},
+    })
+    return data
+
+
+def _strip(obj, table: dict):
+    """`obj` with the characters in `table` removed from every string."""
+    if isinstance(obj, str):
+        return obj.translate(table)
+    if isinstance(obj, list):
+        return [_strip(x, table) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _strip(v, table) for k, v in obj.items()}
+    return obj
