@@ -86,6 +86,10 @@ def html_to_text(html: str) -> str:
 
 def normalise(text: str) -> str:
     """Per character NFKC + lower case, keeping the length (so offsets match the original)."""
+    if unicodedata.is_normalized("NFKC", text):
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return lowered  # the common case, without a per-character loop
     out = []
     for ch in text:
         folded = unicodedata.normalize("NFKC", ch).lower()
@@ -109,13 +113,29 @@ def shard_count(bigrams: int) -> int:
     return count
 
 
-def postings(texts: list[str]) -> dict[str, dict[int, list[int]]]:
-    table: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+def postings(texts: list[str]) -> dict[str, list[list[int]]]:
+    """bigram -> [[doc, first position, Δ, Δ ...], ...], documents in order."""
+    table: dict[str, list[list[int]]] = {}
     for doc, text in enumerate(texts):
+        local: dict[str, list[int]] = {}
         for m in _WORD.finditer(normalise(text)):
             run, base = m.group(0), m.start()
             for j in range(len(run) - 1):
-                table[run[j:j + 2]][doc].append(base + j)
+                bigram = run[j:j + 2]
+                found = local.get(bigram)
+                if found is None:
+                    local[bigram] = [base + j]
+                else:
+                    found.append(base + j)
+        for bigram, positions in local.items():
+            entry = [doc, positions[0]]
+            if len(positions) > 1:
+                entry.extend([b - a for a, b in zip(positions, positions[1:])])
+            found_list = table.get(bigram)
+            if found_list is None:
+                table[bigram] = [entry]
+            else:
+                found_list.append(entry)
     return table
 
 
@@ -131,10 +151,7 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> None:
     table = postings(texts)
     shards = shard_count(len(table))
     grouped: dict[int, dict[str, list[list[int]]]] = defaultdict(dict)
-    for bigram, by_doc in table.items():
-        encoded = []
-        for doc, positions in by_doc.items():
-            encoded.append([doc, positions[0], *(b - a for a, b in zip(positions, positions[1:]))])
+    for bigram, encoded in table.items():
         grouped[shard_of(bigram, shards)][bigram] = encoded
     for number, content in grouped.items():
         _dump(out / "s" / f"{number}.json", content)

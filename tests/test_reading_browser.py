@@ -33,7 +33,7 @@ SMALL_TARGETS = """(min) => {
   const out = [];
   for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, label[for], summary')) {
     if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
-    if (el.closest('.board-body, .board-lead, .board-empty, .md-skip, .md-search-result__teaser')) continue;
+    if (el.closest('.board-body, .board-lead, .board-empty, .md-skip')) continue;
     if (el.matches('input.md-toggle, input.md-option')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || r.right <= 0 || r.left >= innerWidth) continue;
@@ -88,14 +88,12 @@ def choose_size(page, size: str) -> None:
 
 
 def open_search(page, query: str) -> None:
-    """Type into mkdocs-material's own search box and wait for the results."""
-    toggle = page.locator("label.md-header__button[for=__search]")
-    if toggle.is_visible():
-        toggle.click()
-    page.locator("input.md-search__input").fill(query)
-    page.locator("input.md-search__input").press("End")  # Material reads the box on keyup; fill() sends none
-    page.locator(".md-search-result__item").first.wait_for()
-    page.wait_for_timeout(500)  # Material's search overlay grows in for 0.25 s
+    """Type into the search box in the header, as a reader does, and wait for the results."""
+    box = page.locator("#board-header-q")
+    box.fill(query)
+    with page.expect_navigation():
+        box.press("Enter")
+    page.locator(".board-result").first.wait_for()
 
 
 # -- font size ------------------------------------------------------------------------------------
@@ -239,7 +237,7 @@ def test_axe_finds_no_serious_problems_on_the_phone(open_page, axe_js, where) ->
     page.emulate_media(reduced_motion="reduce")
     if where == "search":
         open_search(page, "消防")
-        assert "消防" in page.locator(".md-search-result__list").inner_text()
+        assert "消防" in page.locator(".board-search__results").inner_text()
     assert run_axe(page, axe_js) == []
 
 
@@ -265,5 +263,5 @@ def test_site_pages_fetch_nothing_from_outside(open_page, site_url) -> None:
         page.wait_for_load_state("networkidle")
     open_search(page, "消防")
     page.wait_for_load_state("networkidle")
-    assert any("search_index.json" in u for u in recorder.requests)
+    assert any("/search/data/s/" in u for u in recorder.requests)
     assert recorder.outside() == []

@@ -175,16 +175,23 @@ def test_chinese_urls_resolve(sample_site: Path) -> None:
     assert checked > 100
 
 
-def test_search_index_has_segmented_chinese(sample_site: Path) -> None:
-    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = index["docs"]
-    fire = [d for d in docs if "消防" in d["title"]]
-    assert fire, "the fire-safety article is searchable"
-    # jieba's words stand between zero-width spaces, which the search separator splits on
-    assert "\u200b消防\u200b" in fire[0]["text"] or "\u200b消防安全\u200b" in fire[0]["text"]
-    assert re.search(r"\[\\s\\u200b", index["config"]["separator"])
-    locations = {unquote(d["location"]).split("#")[0] for d in docs}
-    assert not any(l.startswith(("tags/", "archive/", "category/")) or l == "" for l in locations)
+def test_search_index_holds_articles_only(sample_site: Path, manifest: dict) -> None:
+    """The index (search/data/, loaded only when a reader searches) has the articles' words, nothing else."""
+    data = sample_site / "search" / "data"
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    rows = [row for page in sorted((data / "d").glob("*.json"), key=lambda p: int(p.stem))
+            for row in json.loads(page.read_text(encoding="utf-8"))]
+    assert meta["docs"] == len(rows) == len(manifest["articles"])
+    assert {r[0] for r in rows} == {a["url"] for a in manifest["articles"]}
+    fire = next(n for n, r in enumerate(rows) if "消防" in r[1])
+    from generator.search_index import shard_of
+
+    for bigram in ("消防", "防安", "安全", "讲座"):
+        shard = json.loads((data / "s" / f"{shard_of(bigram, meta['shards'])}.json").read_text(encoding="utf-8"))
+        assert fire in {entry[0] for entry in shard[bigram]}, bigram
+    texts = "".join(p.read_text(encoding="utf-8") for p in (data / "t").glob("*.txt"))
+    assert "紧急通知" not in texts.replace(rows[0][1], "")  # the banner repeated on every page is not indexed
+    assert "往期归档" not in texts and "字号" not in texts  # nor navigation and page furniture
 
 
 def test_nav_does_not_list_articles(sample_site: Path, manifest: dict) -> None:
