@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -31,9 +32,22 @@ def merge(posters: list[Path]) -> bytes:
                 src.close()
         buf = io.BytesIO()
         pack.save(buf)
-        return buf.getvalue()
+        return _stable_id(buf.getvalue(), posters)
     finally:
         pack.close()
+
+
+def _stable_id(data: bytes, posters: list[Path]) -> bytes:
+    """PDFium writes a random file /ID and the current time; use an ID derived from the posters and
+    the newest poster's own date, so the same posters give the same pack byte for byte (as each poster is)."""
+    contents = [p.read_bytes() for p in posters]
+    digest = hashlib.md5(b"".join(contents)).hexdigest().upper().encode()
+    data = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>\s*\]",
+                  b"/ID[<" + digest + b"><" + digest + b">]", data, count=1)
+    dates = [m.group(1) for c in contents for m in [re.search(rb"/CreationDate\s*\(D:(\d{14})", c)] if m]
+    if dates:
+        data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:" + max(dates), data, count=1)
+    return data
 
 
 def write_pack(posters: list[Path], keys: list[str], out: Path, cache_dir: Path) -> bool:

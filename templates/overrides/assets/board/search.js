@@ -186,9 +186,6 @@
       status.textContent = "请至少输入两个字再搜索。";
       list.innerHTML = ""; more.hidden = true; return Promise.resolve();
     }
-    status.textContent = result.hits.length
-      ? "找到 " + result.hits.length + " 篇包含“" + query + "”的文章。"
-      : "没有找到包含“" + query + "”的文章。可以换个说法，或少写几个字再试。";
     var page = result.hits.slice(shown, shown + PAGE_SIZE);
     return Promise.all(page.map(function (hit) { return excerpt(hit, result.meta); })).then(function (texts) {
       page.forEach(function (hit, i) {
@@ -200,6 +197,9 @@
           '<p class="board-result__excerpt">' + texts[i] + "</p>";
         list.appendChild(li);
       });
+      status.textContent = result.hits.length  // announced once the results are on the page
+        ? "找到 " + result.hits.length + " 篇包含“" + query + "”的文章。"
+        : "没有找到包含“" + query + "”的文章。可以换个说法，或少写几个字再试。";
       var rest = result.hits.length - shown - page.length;
       more.hidden = rest <= 0;
       more.textContent = "再显示 " + Math.min(rest, PAGE_SIZE) + " 篇（还有 " + rest + " 篇）";
