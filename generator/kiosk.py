@@ -14,7 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
-import segno
+from generator.qr import make_qr
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from generator.feeds import article_json
@@ -30,7 +30,7 @@ ASSETS = ("kiosk.js", "kiosk.css")
 
 def qr_svg(url: str) -> str:
     """An SVG QR code of `url`: dark on white with the quiet zone, sized by CSS."""
-    code = segno.make(url, error="m", micro=False)
+    code = make_qr(url)
     buf = io.BytesIO()
     code.save(buf, kind="svg", border=4, scale=1, xmldecl=False, svgns=True, omitsize=True,
               dark="#000000", light="#ffffff")
@@ -43,11 +43,17 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def on_screen(plan: SitePlan) -> list:
+    """The first `kiosk_items` current articles in board order: a rotation residents can follow
+    (30 at 15 s is a loop of under 8 minutes); the rest are on the site."""
+    return plan.current[: plan.board.settings.kiosk_items]
+
+
 def kiosk_data(plan: SitePlan) -> dict:
     """The initial set, in board.json's own form (so the script treats both alike)."""
     settings = plan.board.settings
     articles = []
-    for article in plan.current:
+    for article in on_screen(plan):
         entry = article_json(article)
         entry["poster"] = None  # the kiosk shows no poster links
         articles.append(entry)
@@ -78,7 +84,7 @@ def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
     # QR files serve articles that reach the screen through a later board.json; the initial set
     # carries its codes inline so the first screen needs no further request.
     qr_inline: dict[str, dict[str, str]] = {}
-    for article in plan.current:
+    for article in on_screen(plan):
         url = settings.full_url(article.url)
         if url:
             svg = qr_svg(url)
@@ -91,6 +97,7 @@ def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
         settings=settings,
         title=f"{settings.community}公告栏",
         interval=settings.kiosk_interval,
+        items=settings.kiosk_items,
         refresh=REFRESH_SECONDS,
         resume=RESUME_SECONDS,
         versions=versions,

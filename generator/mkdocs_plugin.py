@@ -50,6 +50,7 @@ class BoardConfig(base.Config):
     contact = c.Type(str, default="")
     public_phones = c.Type(list, default=[])
     kiosk_interval = c.Type(int, default=15)
+    kiosk_items = c.Type(int, default=30)
     per_page = c.Type(int, default=20)
     home_per_type = c.Type(int, default=5)
     poster_font_regular = c.Optional(c.Type(str))

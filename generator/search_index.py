@@ -30,7 +30,7 @@ from pathlib import Path
 from generator.model import Article, Status
 
 VERSION = 1
-CHUNK = 1000
+CHUNK = 2000
 DOCS_PER_PAGE = 100
 _WORD = re.compile(r"\w+")
 _BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "blockquote", "pre",
@@ -84,17 +84,24 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()
 
 
+class _Folding(dict):
+    """str.translate table that folds each character once (NFKC, lower case) and remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        if len(folded) != 1:  # keep one character per character, so offsets stay those of the text
+            folded = ch.lower() if len(ch.lower()) == 1 else ch
+        self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
 def normalise(text: str) -> str:
     """Per character NFKC + lower case, keeping the length (so offsets match the original)."""
-    if unicodedata.is_normalized("NFKC", text):
-        lowered = text.lower()
-        if len(lowered) == len(text):
-            return lowered  # the common case, without a per-character loop
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        out.append(folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch)
-    return "".join(out)
+    return text.translate(_FOLDING)
 
 
 def shard_of(bigram: str, shards: int) -> int:
@@ -115,27 +122,18 @@ def shard_count(bigrams: int) -> int:
 
 def postings(texts: list[str]) -> dict[str, list[list[int]]]:
     """bigram -> [[doc, first position, Δ, Δ ...], ...], documents in order."""
-    table: dict[str, list[list[int]]] = {}
+    table: dict[str, list[list[int]]] = defaultdict(list)
     for doc, text in enumerate(texts):
-        local: dict[str, list[int]] = {}
+        local: dict[str, list[int]] = defaultdict(list)
         for m in _WORD.finditer(normalise(text)):
             run, base = m.group(0), m.start()
-            for j in range(len(run) - 1):
-                bigram = run[j:j + 2]
-                found = local.get(bigram)
-                if found is None:
-                    local[bigram] = [base + j]
-                else:
-                    found.append(base + j)
+            for position, bigram in enumerate(map(str.__add__, run, run[1:]), base):
+                local[bigram].append(position)
         for bigram, positions in local.items():
             entry = [doc, positions[0]]
             if len(positions) > 1:
                 entry.extend([b - a for a, b in zip(positions, positions[1:])])
-            found_list = table.get(bigram)
-            if found_list is None:
-                table[bigram] = [entry]
-            else:
-                found_list.append(entry)
+            table[bigram].append(entry)
     return table
 
 

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "contact": "",
     "public_phones": [],
     "kiosk_interval": 15,
+    "kiosk_items": 30,
     "per_page": 20,
     "home_per_type": 5,
     "poster_font_regular": None,
@@ -44,6 +45,7 @@ class Settings:
     contact: str = ""
     public_phones: tuple[str, ...] = ()
     kiosk_interval: int = 15
+    kiosk_items: int = 30
     per_page: int = 20
     home_per_type: int = 5
     poster_font_regular: Path | None = None
@@ -137,7 +139,8 @@ def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path,
     if not isinstance(phones, list):
         phones = [phones]
     settings.public_phones = tuple(str(p) for p in phones)
-    for key, low, high in (("kiosk_interval", 3, 600), ("per_page", 5, 200), ("home_per_type", 1, 50)):
+    for key, low, high in (("kiosk_interval", 3, 600), ("kiosk_items", 1, 200), ("per_page", 5, 200),
+                           ("home_per_type", 1, 50)):
         value = options.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             report.error(name, 1, f"board 设置里 {key} 应是 {low} 到 {high} 之间的整数，现在是 “{value}”。")

@@ -199,3 +199,18 @@ def test_nav_does_not_list_articles(sample_site: Path, manifest: dict) -> None:
     nav_links = {unquote(a["href"]) for a in page.select("nav.md-nav--primary a")}
     slugs = {a["slug"] for a in manifest["articles"]}
     assert not any(s in link for link in nav_links for s in slugs)
+
+
+def test_kiosk_rotation_is_capped(tmp_path: Path) -> None:
+    """A kiosk shows the first kiosk_items current articles (urgent, pinned, newest), not the whole board."""
+    from conftest import AS_OF, copy_project, run_board
+
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("kiosk_items: 30", "kiosk_items: 3"), encoding="utf-8")
+    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    page = soup(project / "site" / "kiosk" / "index.html")
+    data = json.loads(page.select_one("#kiosk-data").string)
+    assert [a["slug"] for a in data["articles"]] == [URGENT_SLUG, PINNED_SLUG, "2026-11-24-冬季消防安全知识讲座"]
+    assert page.body["data-items"] == "3"
+    assert len(list((project / "site" / "kiosk" / "qr").glob("*.svg"))) == 3

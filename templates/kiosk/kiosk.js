@@ -25,6 +25,7 @@
     interval: seconds(body.getAttribute("data-interval"), 15) * 1000,
     refresh: seconds(body.getAttribute("data-refresh"), 300) * 1000,
     resume: seconds(body.getAttribute("data-resume"), 60) * 1000,
+    items: seconds(body.getAttribute("data-items"), 30),
     board: body.getAttribute("data-board") || "../board.json",
     committee: body.getAttribute("data-committee") || ""
   };
@@ -95,7 +96,8 @@
     });
     return list.map(function (a, i) { return [a, i]; })
       .sort(function (x, y) { return rank(x[0]) - rank(y[0]) || x[1] - y[1]; })
-      .map(function (pair) { return pair[0]; });
+      .map(function (pair) { return pair[0]; })
+      .slice(0, config.items);
   }
 
   function indexOf(slug) {
