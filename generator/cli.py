@@ -154,7 +154,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.mkdocs_plugin import serve
 
-    print("正在启动预览……浏览器打开 http://127.0.0.1:8000/ ，按 Ctrl+C 结束。", file=sys.stderr)
+    address = args.dev_addr or "127.0.0.1:8000"
+    print(f"正在启动预览……浏览器打开 http://{address}/ ，保存文件后页面会自动刷新。按 Ctrl+C 结束。", file=sys.stderr)
     serve(args.config_file.resolve(), args.dev_addr, args.as_of)
     return 0
 

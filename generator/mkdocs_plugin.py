@@ -253,7 +253,7 @@ class _PlainHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
-        if record.name == log.name:
+        if record.name == log.name or record.levelno < logging.WARNING:
             print(text, file=sys.stderr)
         else:
             print(f"MkDocs 警告：{text}", file=sys.stderr)

@@ -93,7 +93,7 @@ def plan_site(board: Board) -> SitePlan:
     current = current_in_board_order(published)
     urgent = [a for a in current if a.urgent]
 
-    home = ListingPage(kind="home", key="home", title=settings.site_name, url="", first_url="")
+    home = ListingPage(kind="home", key="home", title="首页", url="", first_url="")
     home.home = {
         "urgent": urgent,
         "pinned": [a for a in current if a.pinned and not a.urgent],

@@ -84,3 +84,10 @@ def test_check_writes_nothing(tmp_path: Path) -> None:
     before = tree_hash(project)
     assert run_board(project, "check", "--as-of", AS_OF).returncode == 0
     assert tree_hash(project) == before
+
+
+def test_build_writes_nothing_into_content(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    before = tree_hash(project / "content")
+    assert run_board(project, "build", "--as-of", AS_OF).returncode == 0
+    assert tree_hash(project / "content") == before
