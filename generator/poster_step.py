@@ -42,10 +42,9 @@ def cache_dir_for(plan: SitePlan) -> Path:
     return plan.board.settings.project_root / ".cache" / "posters"
 
 
-def write_posters(plan: SitePlan, site_dir: Path, report: Report,
-                  progress: Callable[[str], None] | None = None, only: set[str] | None = None) -> list[str]:
-    """Render the posters of current articles (all, or the slugs in `only`); return the rendered slugs."""
-    jobs = [poster_job(a, plan) for a in plan.current if a.has_poster and (only is None or a.slug in only)]
+def render_jobs(jobs: list[PosterJob], out_dir: Path, plan: SitePlan, report: Report,
+                progress: Callable[[str], None] | None = None) -> bool:
+    """Render `jobs` into out_dir; a font or template problem becomes an error, fit problems warnings."""
     if not plan.board.settings.site_url and jobs:
         report.warning("mkdocs.yml", 1, "没有设置 site_url（网站地址），海报上不会印二维码。请在 mkdocs.yml 里写上 site_url: https://……")
 
@@ -54,11 +53,18 @@ def write_posters(plan: SitePlan, site_dir: Path, report: Report,
             progress(f"  已生成海报 {done}/{total}")
 
     try:
-        result = render_posters(jobs, site_dir / "posters", poster_settings(plan), cache_dir_for(plan), tick)
+        result = render_posters(jobs, out_dir, poster_settings(plan), cache_dir_for(plan), tick)
     except PosterError as exc:
         report.error("mkdocs.yml", 1, str(exc))
-        return []
+        return False
     for warning in result.warnings:
         path, _, text = warning.partition(": ")
         report.warning(path, 1, text or warning)
-    return result.rendered
+    return True
+
+
+def write_posters(plan: SitePlan, site_dir: Path, report: Report,
+                  progress: Callable[[str], None] | None = None) -> bool:
+    """Render the posters of the current articles into site/posters/, with the print pack."""
+    jobs = [poster_job(a, plan) for a in plan.current if a.has_poster]
+    return render_jobs(jobs, site_dir / "posters", plan, report, progress)

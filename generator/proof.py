@@ -12,8 +12,7 @@ from generator.model import Status
 
 def proof_posters(board: Board, paths: list[Path], out_dir: Path, report: Report) -> list[Path]:
     from generator.plan import plan_site
-    from generator.poster_step import poster_job, poster_settings, cache_dir_for
-    from generator.posters import PosterError, render_posters
+    from generator.poster_step import poster_job, render_jobs
 
     wanted = {p.resolve() for p in paths}
     chosen = [a for a in board.articles if a.path.resolve() in wanted]
@@ -26,12 +25,6 @@ def proof_posters(board: Board, paths: list[Path], out_dir: Path, report: Report
     plan = plan_site(board)
     # A proof shows the poster as it will look once published, whatever the status today.
     jobs = [poster_job(replace(a, status=Status.CURRENT), plan) for a in chosen]
-    try:
-        result = render_posters(jobs, out_dir, poster_settings(plan), cache_dir_for(plan))
-    except PosterError as exc:
-        report.error("mkdocs.yml", 1, str(exc))
+    if not render_jobs(jobs, out_dir, plan, report):
         return []
-    for warning in result.warnings:
-        path, _, text = warning.partition(": ")
-        report.warning(path, 1, text or warning)
     return [out_dir / f"{job.slug}.pdf" for job in jobs]

@@ -91,3 +91,18 @@ def test_build_writes_nothing_into_content(tmp_path: Path) -> None:
     before = tree_hash(project / "content")
     assert run_board(project, "build", "--as-of", AS_OF).returncode == 0
     assert tree_hash(project / "content") == before
+
+
+def test_poster_proofs_chosen_articles_whatever_their_status(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    project = copy_project(tmp_path / "p")
+    scheduled = next((project / "content" / "notices").glob("2027-01-05-*.md"))
+    result = run_board(project, "poster", str(scheduled.relative_to(project)))
+    assert result.returncode == 0, result.stderr
+    proof = project / "proof" / f"{scheduled.stem}.pdf"
+    reader = PdfReader(proof)
+    assert len(reader.pages) == 1 and "迎新春" in reader.pages[0].extract_text()
+    assert not (project / "site").exists(), "a proof never touches the site"
+    missing = run_board(project, "poster", "content/notices/没有这篇.md")
+    assert missing.returncode == 1 and "content/notices/没有这篇.md:1: 错误：" in missing.stderr
