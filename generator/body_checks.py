@@ -50,11 +50,14 @@ def check_unsafe_html(raw: RawArticle, report: Report) -> None:
                        f"正文里的 {what} 可能运行脚本或破坏页面，发布时已删除。请不要从网页或 Word 里直接粘贴代码，只写文字和图片。")
 
 
-def check_links(raw: RawArticle, content_dir: Path, report: Report) -> list[tuple[int, str, str]]:
-    """Errors for paths leaving content/ and missing files; returns links to other articles for a later check."""
-    from generator.checks import resolve_inside
+def check_links(raw: RawArticle, content_dir: Path, report: Report,
+                public: tuple[str, ...] = ()) -> tuple[list[tuple[int, str, str]], list[str]]:
+    """Errors for paths leaving content/ and missing files. Returns the links to other articles (for a
+    later check) and the files the article uses (content-relative): only those are published."""
+    from generator.checks import exists, resolve_inside
 
     article_links: list[tuple[int, str, str]] = []
+    assets: list[str] = []
     root = content_dir.resolve()
     for link in extract_links(raw.body):
         target = link.target.strip()
@@ -78,6 +81,10 @@ def check_links(raw: RawArticle, content_dir: Path, report: Report) -> list[tupl
         if resolved.suffix.lower() == ".md":
             article_links.append((line, target, relative))
             continue
-        if not resolved.exists():
+        if not exists(resolved) or resolved.is_dir():
             report.error(raw.source, line, f"找不到{what}“{target}”。请检查文件名（包括 .jpg/.png 等扩展名）和所在文件夹，路径相对于这篇文章所在的文件夹。")
-    return article_links
+            continue
+        for finding in find_personal_numbers(resolved.name, public):
+            report.error(raw.source, line, f"{what}的文件名“{resolved.name}”里有疑似{finding.kind}（{finding.masked}）。请给文件改个名字，不要包含个人号码。")
+        assets.append(relative)
+    return article_links, assets

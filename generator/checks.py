@@ -26,12 +26,10 @@ CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 RESERVED_SLUGS = {"index", "page", "tags", "category", "archive", "kiosk", "posters", "search", "assets"}
 MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
+MAX_SLUG_BYTES = 150  # file names (poster PDFs, pages) must stay under the 255-byte limit of file systems
 _ANGLE = re.compile(r"[<>]")  # front matter is text, never HTML: keeps every template safe
 _BAD_SLUG = re.compile(r"[\\/#?%\x00-\x1f\x7f]")
-
-
-def _choices(table: dict[str, Any]) -> str:
-    return "、".join(table)
+_BAD_TAG = re.compile(r"[\\/#?%<>\"'\x00-\x1f\x7f]")  # a tag names a page: tags/<tag>/
 
 
 class _Checker:
@@ -122,7 +120,7 @@ class _Checker:
         slug = self.check_slug()
         check_privacy(self.raw, self.public_phones, self.report)
         check_unsafe_html(self.raw, self.report)
-        links = check_links(self.raw, self.content_dir, self.report)
+        links, assets = check_links(self.raw, self.content_dir, self.report, self.public_phones)
         if len(self.report.errors) > errors_before or None in (title, type_, date, slug):
             return None
         body = self.raw.body
@@ -134,7 +132,7 @@ class _Checker:
             summary=summary or derive_summary(body, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
-            article_links=tuple(links),
+            article_links=tuple(links), assets=tuple(dict.fromkeys(([cover] if cover else []) + assets)),
         )
 
     def check_type(self) -> str | None:
@@ -196,8 +194,8 @@ class _Checker:
             text = str(tag).strip()
             if not text:
                 continue
-            if len(text) > MAX_TAG or _BAD_SLUG.search(text) or _ANGLE.search(text):
-                self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号。")
+            if len(text) > MAX_TAG or _BAD_TAG.search(text) or text.startswith("."):
+                self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。")
                 return ()
             if text not in tags:
                 tags.append(text)
@@ -217,7 +215,7 @@ class _Checker:
         if not resolved.suffix.lower() in IMAGE_SUFFIXES:
             self.error("cover", f"封面“{value}”不是图片。请用 jpg、png、gif、webp 或 svg 格式的图片。")
             return None
-        if not resolved.is_file():
+        if not exists(resolved) or not resolved.is_file():
             self.error("cover", f"找不到封面图片“{value}”。请检查文件名（包括扩展名 .jpg/.png）和所在文件夹，路径相对于这篇文章所在的文件夹。")
             return None
         return resolved.relative_to(self.content_dir.resolve()).as_posix()
@@ -274,9 +272,15 @@ class _Checker:
     def check_slug(self) -> str | None:
         explicit = self.front.get("slug")
         slug = self.text("slug", max_len=80, what="网址名") if explicit is not None else self.raw.path.stem.strip()
-        if not slug:
-            return None
         where = "slug" if explicit is not None else "title"
+        if not slug:
+            if explicit is not None and "slug" in self.front and not str(self.front["slug"] or "").strip():
+                self.error("slug", "网址名 slug 是空的。请写上一个名字，例如 slug: 2026-11-20-冬季大扫除，或删掉这一行用文件名。")
+            return None
+        if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+            thing = "网址名 slug" if explicit is not None else "文件名"
+            self.error(where, f"{thing}太长（{len(slug)} 个字）。请缩短到 {MAX_SLUG_BYTES // 3} 个汉字以内，例如 2026-11-20-冬季大扫除。")
+            return None
         if _BAD_SLUG.search(slug) or slug.startswith((".", "_", "-")) or slug.endswith("."):
             thing = "网址名 slug" if explicit is not None else "文件名"
             self.error(where, f"{thing}“{slug}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。")
@@ -314,11 +318,24 @@ def _category_choices() -> str:
     return "、".join(f"{k}（{label}）" for k, label in CATEGORIES.items())
 
 
+def exists(path: Path) -> bool:
+    """Path.exists that says False, not raises, for names the system refuses (too long, say)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_inside(base: Path, relative: str, content_dir: Path) -> Path | None:
-    """Resolve a path written in an article; None if it leaves content/ (symlinks followed)."""
+    """Resolve a path written in an article; None if it leaves content/ (symlinks followed) or is no path."""
     if PurePosixPath(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative) or relative.startswith("\\"):
         return None
-    target = (base / relative.replace("\\", "/")).resolve()
+    if "\0" in relative:
+        return None
+    try:
+        target = (base / relative.replace("\\", "/")).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None
     root = content_dir.resolve()
     if target != root and root not in target.parents:
         return None

@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="本地预览，保存文件后自动刷新")
     serve.add_argument("-a", "--dev-addr", help="预览地址（默认 127.0.0.1:8000）")
-    serve.add_argument("--as-of", help="按这个时间判断发布状态（默认：现在）")
+    serve.add_argument("--as-of", type=_as_of, help="按这个时间判断发布状态（默认：现在）")
 
     poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样")
     poster.add_argument("paths", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
@@ -156,7 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     address = args.dev_addr or "127.0.0.1:8000"
     print(f"正在启动预览……浏览器打开 http://{address}/ ，保存文件后页面会自动刷新。按 Ctrl+C 结束。", file=sys.stderr)
-    serve(args.config_file.resolve(), args.dev_addr, args.as_of)
+    serve(args.config_file.resolve(), args.dev_addr, f"{args.as_of:%Y-%m-%d %H:%M}" if args.as_of else None)
     return 0
 
 

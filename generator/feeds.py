@@ -6,6 +6,7 @@ import json
 import re
 from datetime import datetime, timedelta
 from email.utils import format_datetime
+from urllib.parse import quote
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -86,7 +87,7 @@ def feed_xml(plan: SitePlan) -> bytes:
     newest = sorted(plan.current, key=lambda a: a.date, reverse=True)[:FEED_ITEMS]
     for article in newest:
         item = ET.SubElement(channel, "item")
-        link = settings.full_url(article.url) or article.url
+        link = settings.full_url(article.url) or quote(article.url)
         ET.SubElement(item, "title").text = xml_text(article.title)
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true" if settings.site_url else "false").text = link

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,13 +28,13 @@ from generator.content import is_hidden
 from generator.images import CLEANABLE, without_gps
 from generator.load import Board, load_board
 from generator.messages import Report
-from generator.model import Article, Status
+from generator.model import Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text, write_search_index
 from generator.settings import DEFAULTS, settings_from_mapping
 from generator.summary import reading_minutes
-from generator.timeutil import chinese_date, has_time, now_shanghai, parse_time
+from generator.timeutil import BadDate, chinese_date, has_time, now_shanghai, parse_time
 
 log = logging.getLogger("mkdocs.plugins.board")
 
@@ -66,6 +67,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.posters_enabled: bool | None = None  # set by `board build --no-posters`
         self.preloaded: Board | None = None  # the CLI has loaded and checked already
         self.plan: SitePlan | None = None
+        self._article_by_src: dict[str, Article] = {}
+        self._listing_by_src: dict[str, ListingPage] = {}
         self.report = Report()
         self._pages_done = 0
         self._pages_total = 0
@@ -80,6 +83,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         for message in self.report.warnings:
             log.warning(str(message))
         self.plan = plan_site(board)
+        self._article_by_src = {a.src_uri: a for a in self.plan.board.published}
+        self._listing_by_src = {p.src_uri: p for p in self.plan.pages}
         # The nav holds sections only; articles are reached through paginated listings.
         config.nav = [{"首页": self.plan.home.src_uri}] + [
             {title: self._listing(url).src_uri} for title, url in self.plan.nav
@@ -95,7 +100,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         settings = settings_from_mapping(mapping, config_file.parent, config_file, self.report, Path(config.site_dir))
         as_of = self.as_of
         if as_of is None and os.environ.get("BOARD_AS_OF"):
-            as_of = parse_time(os.environ["BOARD_AS_OF"])
+            try:
+                as_of = parse_time(os.environ["BOARD_AS_OF"])
+            except BadDate:
+                raise PluginError(f"环境变量 BOARD_AS_OF=“{os.environ['BOARD_AS_OF']}”看不懂，请写成 2026-11-26 或 \"2026-11-26 10:00\"。") from None
         return load_board(settings, as_of or now_shanghai(), self.report)
 
     def _listing(self, url: str) -> ListingPage:
@@ -104,8 +112,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     # -- files -----------------------------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         plan = self.plan
-        unpublished_covers = {a.cover for a in plan.board.articles if a.cover and not a.status.published}
-        published_covers = {a.cover for a in plan.board.published if a.cover}
+        # Only what a published article uses goes online: never a draft's picture, nor a stray file.
+        used = {asset for a in plan.board.published for asset in a.assets}
         kept = Files([])
         for file in files:
             parts = file.src_uri.split("/")
@@ -117,10 +125,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 kept.append(file)  # the theme's own files (stylesheets, scripts, fonts)
                 continue
             suffix = Path(file.src_uri).suffix.lower()
-            if suffix not in PUBLISHED_ASSETS:
+            if suffix not in PUBLISHED_ASSETS or file.src_uri not in used:
                 continue
-            if file.src_uri in unpublished_covers and file.src_uri not in published_covers:
-                continue  # a draft's picture must not leak before the draft is published
             if suffix in CLEANABLE:
                 cleaned = without_gps(file.content_bytes)
                 if cleaned is not None:
@@ -150,7 +156,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def _listing_file(self, listing: ListingPage, config: MkDocsConfig) -> File:
         file = File.generated(config, listing.src_uri, content="\n", inclusion=InclusionLevel.NOT_IN_NAV)
         file.dest_uri = listing.dest_uri
-        file.url = listing.url or "./"
+        file.url = quote(listing.url) or "./"  # as MkDocs itself does for pages (tags may be Chinese)
         return file
 
     # -- pages -----------------------------------------------------------------------------
@@ -159,7 +165,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if article is not None:
             page.meta.update({
                 "title": article.title,
-                "description": article.summary,
+                "description": escape(article.summary),  # the theme prints it unescaped into an attribute
                 "board_article": article,
                 "board_minutes": reading_minutes(article.body),
             })
@@ -181,17 +187,6 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.search_docs.append(SearchDoc(article, html_to_text(html)))
         return html
 
-    @property
-    def _article_by_src(self) -> dict[str, Article]:
-        if not hasattr(self, "_articles_cache") or self._articles_cache[0] is not self.plan:
-            self._articles_cache = (self.plan, {a.src_uri: a for a in self.plan.board.published})
-        return self._articles_cache[1]
-
-    @property
-    def _listing_by_src(self) -> dict[str, ListingPage]:
-        if not hasattr(self, "_listings_cache") or self._listings_cache[0] is not self.plan:
-            self._listings_cache = (self.plan, {p.src_uri: p for p in self.plan.pages})
-        return self._listings_cache[1]
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.globals["board"] = BoardView(self.plan, self._posters_on())
@@ -243,9 +238,6 @@ class BoardView:
 
     def section_url(self, article: Article) -> str:
         return f"{article.section}/"
-
-    def is_expired(self, article: Article) -> bool:
-        return article.status is Status.EXPIRED
 
 
 class _PlainHandler(logging.Handler):

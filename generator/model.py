@@ -80,6 +80,7 @@ class Article:
     consent: bool = False
     status: Status = Status.CURRENT
     article_links: tuple[tuple[int, str, str], ...] = ()  # (file line, as written, target src_uri)
+    assets: tuple[str, ...] = ()  # files it uses (cover, images, attachments), relative to content/
 
     @property
     def type_label(self) -> str:

@@ -14,6 +14,7 @@ from math import ceil
 from generator.lifecycle import board_order, current_in_board_order, newest_first
 from generator.load import Board
 from generator.model import CATEGORIES, TYPES, Article, Status
+from generator.timeutil import SHANGHAI
 
 
 @dataclass
@@ -97,7 +98,7 @@ def plan_site(board: Board) -> SitePlan:
     home.home = {
         "urgent": urgent,
         "pinned": [a for a in current if a.pinned and not a.urgent],
-        "events": sorted((a for a in current if a.event and a.event.start >= board.as_of),
+        "events": sorted((a for a in current if a.event and (a.event.end or a.event.start) >= board.as_of),
                          key=lambda a: a.event.start)[:5],
     }
     for type_key in TYPES:
@@ -118,7 +119,7 @@ def plan_site(board: Board) -> SitePlan:
             by_category[article.category].append(article)
         for tag in article.tags:
             by_tag[tag].append(article)
-        by_month[article.date.strftime("%Y-%m")].append(article)
+        by_month[article.date.astimezone(SHANGHAI).strftime("%Y-%m")].append(article)
 
     category_urls = {}
     for key, label in CATEGORIES.items():

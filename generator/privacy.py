@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator
 
+from generator.fold import fold
+
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[\dXx](?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{2})(\d{2})(\d{2})\d{3}(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\d])")
@@ -51,6 +53,7 @@ def _luhn(digits: str) -> bool:
 
 
 def _mask(digits: str) -> str:
+    digits = digits.upper()
     return digits[:3] + "*" * max(0, len(digits) - 7) + digits[-4:]
 
 
@@ -59,8 +62,10 @@ def only_digits(text: str) -> str:
 
 
 def find_personal_numbers(text: str, public: Iterable[str] = ()) -> Iterator[Finding]:
-    """Every personal number in `text`, in order; public contacts (digits compared) are skipped."""
-    allowed = {only_digits(p)[-11:] for p in public if only_digits(p)}
+    """Every personal number in `text`, in order; public contacts (digits compared) are skipped.
+    Full-width digits (１３８…, as Chinese input methods type them) count as digits."""
+    text = fold(text)  # one character for one, so positions stay those of the text
+    allowed = {only_digits(fold(p))[-11:] for p in public if only_digits(fold(p))}
     taken: list[tuple[int, int]] = []
 
     def free(m: re.Match) -> bool:

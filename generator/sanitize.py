@@ -35,14 +35,19 @@ ALLOWED_ATTRS: dict[str, set[str]] = {
 SCHEMES = {"http", "https", "mailto", "tel", "data"}
 
 
+def picture_data_url(tag: str, attr: str, value: str) -> bool:
+    """The one `data:` URL allowed: a picture in an image (not SVG, which can carry script)."""
+    value = value.strip().lower()
+    return tag == "img" and attr == "src" and value.startswith("data:image/") and not value.startswith("data:image/svg")
+
+
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     """`data:` URLs only for images' pictures; a link still ending in .md after MkDocs resolved the
     links points at an article that is not published: drop the link, keep its text."""
     if tag == "a" and attr == "href" and value.split("#", 1)[0].lower().endswith(".md"):
         return None
     if value.strip().lower().startswith("data:"):
-        return value if tag == "img" and attr == "src" and value.strip().lower().startswith("data:image/") \
-            and not value.strip().lower().startswith("data:image/svg") else None
+        return value if picture_data_url(tag, attr, value) else None
     return value
 
 
@@ -68,8 +73,7 @@ class _Finder(HTMLParser):
                 self.found.append((line, f"<{tag}> 里的 {name} 脚本属性"))
             elif name in URL_ATTRS and value.startswith(("javascript:", "vbscript:")):
                 self.found.append((line, f"<{tag}> 里的 javascript: 链接"))
-            elif name in URL_ATTRS and value.startswith("data:") and not (
-                    tag == "img" and name == "src" and value.startswith("data:image/") and not value.startswith("data:image/svg")):
+            elif name in URL_ATTRS and value.startswith("data:") and not picture_data_url(tag, name, value):
                 self.found.append((line, f"<{tag}> 里的 data: 链接"))
             elif name == "style" and tag not in ("td", "th"):
                 self.found.append((line, f"<{tag}> 里的 style 样式"))
@@ -87,6 +91,6 @@ def find_unsafe_html(body: str) -> list[tuple[int, str]]:
         target = link.target.strip().lower()
         if target.startswith(("javascript:", "vbscript:")):
             found.append((link.line, "javascript: 链接"))
-        elif target.startswith("data:") and not (link.image and target.startswith("data:image/") and not target.startswith("data:image/svg")):
+        elif target.startswith("data:") and not (link.image and picture_data_url("img", "src", target)):
             found.append((link.line, "data: 链接"))
     return sorted(set(found))

@@ -21,13 +21,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.fold import fold
 from generator.model import Article, Status
+from generator.timeutil import SHANGHAI
 
 VERSION = 1
 CHUNK = 2000
@@ -84,24 +85,9 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()
 
 
-class _Folding(dict):
-    """str.translate table that folds each character once (NFKC, lower case) and remembers it."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        if len(folded) != 1:  # keep one character per character, so offsets stay those of the text
-            folded = ch.lower() if len(ch.lower()) == 1 else ch
-        self[code] = folded
-        return folded
-
-
-_FOLDING = _Folding()
-
-
 def normalise(text: str) -> str:
     """Per character NFKC + lower case, keeping the length (so offsets match the original)."""
-    return text.translate(_FOLDING)
+    return fold(text)
 
 
 def shard_of(bigram: str, shards: int) -> int:
@@ -157,7 +143,7 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> None:
         rows = []
         for d in docs[start:start + DOCS_PER_PAGE]:
             a = d.article
-            rows.append([a.url, a.title, a.type_label, f"{a.date:%Y-%m-%d}", a.status is Status.EXPIRED, len(a.title),
+            rows.append([a.url, a.title, a.type_label, f"{a.date.astimezone(SHANGHAI):%Y-%m-%d}", a.status is Status.EXPIRED, len(a.title),
                          len(d.head)])
         _dump(out / "d" / f"{start // DOCS_PER_PAGE}.json", rows)
     for doc, text in enumerate(texts):

@@ -82,11 +82,12 @@ def board_options(config: dict[str, Any]) -> dict[str, Any]:
     """The `board` plugin's options from a parsed mkdocs.yml, or {}."""
     plugins = config.get("plugins") or []
     if isinstance(plugins, dict):
-        return dict(plugins.get("board") or {})
-    for entry in plugins:
-        if isinstance(entry, dict) and "board" in entry:
-            return dict(entry["board"] or {})
-    return {}
+        options = plugins.get("board")
+    elif isinstance(plugins, list):
+        options = next((e["board"] for e in plugins if isinstance(e, dict) and "board" in e), None)
+    else:
+        options = None
+    return dict(options) if isinstance(options, dict) else {}
 
 
 def load_settings(config_file: Path, report: Report, site_dir: Path | None = None) -> Settings | None:
@@ -111,6 +112,20 @@ def load_settings(config_file: Path, report: Report, site_dir: Path | None = Non
         report.error(name, 1, "mkdocs.yml 的内容应是“名称: 内容”的设置列表。")
         return None
     return settings_from_mapping(config, root, config_file, report, site_dir)
+
+
+def unsafe_site_dir(settings: Settings) -> str | None:
+    """The build replaces the site folder whole: it must never be the project, content/ or templates/."""
+    site = settings.site_dir.resolve()
+    root = settings.project_root.resolve()
+    for keep, what in ((root, "项目文件夹"), (settings.content_dir.resolve(), "文章文件夹 content"),
+                       ((root / "templates").resolve(), "模板文件夹 templates")):
+        holds_keep = site == keep or site in keep.parents  # replacing site would replace keep
+        inside_keep = keep in site.parents and keep != root  # site/ inside the project is the normal case
+        if holds_keep or inside_keep:
+            return (f"网站输出文件夹 {site} 和{what}重叠：生成网站时会整个替换输出文件夹，里面原有的文件会丢失。"
+                    "请改用单独的文件夹，例如 site。")
+    return None
 
 
 def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path, report: Report,
@@ -147,6 +162,9 @@ def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path,
         else:
             setattr(settings, key, value)
     settings.posters = bool(options.get("posters", True))
+    problem = unsafe_site_dir(settings)
+    if problem:
+        report.error(name, 1, problem)
     for key in ("poster_font_regular", "poster_font_bold"):
         value = options.get(key)
         if value:

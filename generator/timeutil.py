@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+MIN_YEAR, MAX_YEAR = 1900, 2200  # beyond these, time zone arithmetic overflows; no notice needs them
 
 _FORM = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -27,6 +28,8 @@ class BadDate(ValueError):
 
 def parse_time(value: object) -> datetime:
     """Parse a front matter date into an aware datetime, or raise BadDate."""
+    if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise BadDate(str(value))
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     if isinstance(value, date):
@@ -45,17 +48,18 @@ def parse_time(value: object) -> datetime:
                 hint += f" {int(h):02d}:{int(mi or 0):02d}"
         raise BadDate(text, hint)
     y, mo, d, h, mi, s, off = m.groups()
+    if not MIN_YEAR <= int(y) <= MAX_YEAR:
+        raise BadDate(text)
     tz = SHANGHAI
-    if off:
-        if off == "Z":
-            tz = timezone.utc
-        else:
+    try:
+        if off and off != "Z":
             sign = 1 if off[0] == "+" else -1
             digits = off[1:].replace(":", "")
             tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    try:
+        elif off == "Z":
+            tz = timezone.utc
         return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), tzinfo=tz)
-    except ValueError as exc:  # 2026-02-30, 25:00 ...
+    except ValueError as exc:  # 2026-02-30, 25:00, +25:00 ...
         raise BadDate(text) from exc
 
 

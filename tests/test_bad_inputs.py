@@ -128,3 +128,39 @@ def test_gps_removed_from_published_pictures(project: Path) -> None:
     with Image.open(project / "site" / "images" / "photo.jpg") as published:
         assert 0x8825 not in published.getexif()
         assert published.size == (64, 48)
+
+
+def test_article_text_never_becomes_markup(tmp_path: Path) -> None:
+    """Text from articles is escaped wherever the site prints it: cards, facts, attributes, meta tags."""
+    from bs4 import BeautifulSoup
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    (project / "content" / "images").mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "content" / "notices" / "images" / "wenming-sunrise.jpg",
+                project / "content" / "images" / "pic.jpg")
+    write_article(project, "a.md", "---\ntitle: 'x\" onload=\"alert(1)'\ntype: science\ndate: 2026-11-20\n"
+                  "cover: images/pic.jpg\ntags: [安全]\n---\n\n这是一段很长的正文文字内容 <img src=x onerror=alert(1)//\n")
+    write_article(project, "b.md", "---\ntitle: 第二篇\ntype: science\ndate: 2026-11-21\n"
+                  "summary: '0;url=https://evil.example\" http-equiv=\"refresh'\n---\n\n正文。\n")
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    pages = [p for p in (project / "site").rglob("*.html") if "kiosk" not in p.parts]
+    assert len(pages) > 5
+    for page in pages:
+        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in html.find_all(True):
+            events = [name for name in element.attrs if name.lower().startswith("on")]
+            assert not events, f"{page}: {element.name} {events}"
+            assert not (element.name == "meta" and element.get("http-equiv")), page
+    head = BeautifulSoup((project / "site" / "science" / "b" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert head.find("meta", attrs={"name": "description"})["content"] == '0;url=https://evil.example" http-equiv="refresh'
+
+
+def test_site_dir_may_not_replace_the_project(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    before = tree_hash(project / "content")
+    for target in ("content", ".", "templates", "content/site"):
+        result = run_board(project, "build", "--as-of", AS_OF, "--no-posters", "--site-dir", target)
+        assert result.returncode == 1 and "重叠" in result.stderr, (target, result.stderr)
+    assert tree_hash(project / "content") == before
+    assert (project / "templates" / "overrides" / "main.html").is_file()
