@@ -153,6 +153,7 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     omitted = missing_glyphs(fonts, json.dumps(data, ensure_ascii=False))
     if omitted:
         data = _strip(data, {ord(c): None for c in omitted})
+    data = _breakable(data)
     data.update({
         "omitted": "".join(omitted),
         "cover": cover,
@@ -161,6 +162,21 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
                   "bold": bold, "bold-weight": fonts.bold.weight},
     })
     return data
+
+
+_UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uff00-\uffef]{16,}")  # a URL, a long number, a word without spaces
+
+
+def _breakable(obj):
+    """Allow line breaks inside long runs without spaces (U+200B between characters); Typst would
+    otherwise run a long URL or number off the edge of the sheet."""
+    if isinstance(obj, str):
+        return _UNBROKEN.sub(lambda m: "\u200b".join(m.group(0)), obj)
+    if isinstance(obj, list):
+        return [_breakable(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: (v if k in ("kind", "paper", "fit", "fonts") else _breakable(v)) for k, v in obj.items()}
+    return obj
 
 
 def _strip(obj, table: dict):
