@@ -422,3 +422,19 @@ def test_sample_site_posters(tmp_path):
         assert [unquote(u) for u in qr_codes(path)] == [board["site_url"] + article["url"]], path
     pack = pypdf.PdfReader(site / "posters" / "print-pack.pdf")
     assert len(pack.pages) == len(current)
+
+
+def test_long_words_and_urls_stay_on_the_sheet(tmp_path, settings):
+    """A title or text without spaces (a URL, a long number) wraps instead of running off the page."""
+    import pypdfium2
+
+    url = "https://xingfuli.example.org/very/long/path/to/a/document/that/does/not/end/anywhere/soon.html"
+    job = make_job("长网址", "notice", title="A" * 64, body_markdown=f"各位居民：\n\n请访问 {url} 编号 {'1234567890' * 4}。")
+    render_posters([job], tmp_path / "out", settings, tmp_path / "cache")
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "out" / "长网址.pdf"))
+    page = pdf[0]
+    width = page.get_width()
+    text = page.get_textpage()
+    boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+    assert boxes and all(0 <= left and right <= width for left, _, right, _ in boxes)
+    assert squash(pdf_text(tmp_path / "out" / "长网址.pdf")).count("A") >= 64
