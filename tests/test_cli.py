@@ -106,3 +106,14 @@ def test_poster_proofs_chosen_articles_whatever_their_status(tmp_path: Path) -> 
     assert not (project / "site").exists(), "a proof never touches the site"
     missing = run_board(project, "poster", "content/notices/没有这篇.md")
     assert missing.returncode == 1 and "content/notices/没有这篇.md:1: 错误：" in missing.stderr
+
+
+def test_longest_allowed_file_name_builds_with_poster(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", with_content=False)
+    stem = "2026-11-20-" + "很" * 76  # 239 bytes: just under the limit
+    write_article(project, f"notices/{stem}.md", "---\ntitle: 长文件名\ntype: notice\ndate: 2026-11-20\n"
+                  "author: 幸福里社区居民委员会\n---\n\n各位居民朋友：\n\n正文。\n")
+    result = run_board(project, "build", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "posters" / f"{stem}.pdf").is_file()
+    assert (project / "site" / "notices" / stem / "index.html").is_file()

@@ -99,6 +99,7 @@ class RenderCache:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file, so an interrupted build never leaves half
     a PDF that a later build would take for a finished one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # a short name: the slug alone may come close to the file system's 255-byte limit
+    tmp = path.with_name(f".tmp-{os.getpid()}-{hashlib.sha256(path.name.encode()).hexdigest()[:12]}")
     tmp.write_bytes(data)
     os.replace(tmp, path)
