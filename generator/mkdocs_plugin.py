@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
 from generator.content import is_hidden
-from generator.images import CLEANABLE, without_gps
+from generator.images import CLEANABLE, publishable
 from generator.load import Board, load_board
 from generator.messages import Report
 from generator.model import Article
@@ -128,9 +128,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             if suffix not in PUBLISHED_ASSETS or file.src_uri not in used:
                 continue
             if suffix in CLEANABLE:
-                cleaned = without_gps(file.content_bytes)
+                cleaned = publishable(file.content_bytes)
                 if cleaned is not None:
-                    file.content_bytes = cleaned  # published without the camera's GPS position
+                    file.content_bytes = cleaned  # without the camera's GPS position, at a phone's size
             kept.append(file)
         for article in plan.board.published:
             kept.append(self._article_file(article, config))

@@ -164,3 +164,22 @@ def test_site_dir_may_not_replace_the_project(tmp_path: Path) -> None:
         assert result.returncode == 1 and "重叠" in result.stderr, (target, result.stderr)
     assert tree_hash(project / "content") == before
     assert (project / "templates" / "overrides" / "main.html").is_file()
+
+
+def test_camera_photos_are_scaled_for_phones_and_posters(project: Path) -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    (project / "content" / "images").mkdir()
+    Image.effect_noise((4000, 3000), 60).convert("RGB").save(project / "content" / "images" / "big.jpg", quality=95)
+    original = (project / "content" / "images" / "big.jpg").stat().st_size
+    write_article(project, "a.md", "---\ntitle: 大照片\ntype: story\ndate: 2026-11-20\nconsent: true\n"
+                  "cover: images/big.jpg\n---\n\n好人好事。\n")
+    result = run_board(project, "build", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    published = project / "site" / "images" / "big.jpg"
+    with Image.open(published) as picture:
+        assert max(picture.size) == 1600 and picture.size[0] / picture.size[1] == pytest.approx(4 / 3, rel=0.01)
+    assert published.stat().st_size < original / 3
+    poster = project / "site" / "posters" / "a.pdf"
+    assert poster.stat().st_size < original / 3 and len(PdfReader(poster).pages) == 1
