@@ -10,11 +10,13 @@ from generator.feeds import write_feeds
 from generator.kiosk import write_kiosk
 from generator.messages import Report
 from generator.plan import SitePlan
+from generator.search_index import SearchDoc, write_search_index
 
 
-def write_artefacts(plan: SitePlan, site_dir: Path, *, posters: bool, report: Report,
+def write_artefacts(plan: SitePlan, site_dir: Path, search_docs: list[SearchDoc], *, posters: bool, report: Report,
                     progress: Callable[[str], None] | None = None) -> None:
-    """Write board.json, feed.xml, calendar.ics, the kiosk and (unless switched off) the posters."""
+    """Write the search index, board.json, feed.xml, calendar.ics, the kiosk and (unless switched off) the posters."""
+    write_search_index(search_docs, site_dir)
     write_feeds(plan, site_dir, posters)
     write_kiosk(plan, site_dir)
     if posters:

@@ -135,10 +135,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from generator.new_article import create_article
-
-    report = Report()
     from generator.settings import load_settings
 
+    report = Report()
     settings = load_settings(args.config_file, report)
     if settings is None:
         print_messages(report)

@@ -31,7 +31,7 @@ from generator.messages import Report
 from generator.model import Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
-from generator.search_index import SearchDoc, html_to_text, write_search_index
+from generator.search_index import SearchDoc, html_to_text
 from generator.settings import DEFAULTS, settings_from_mapping
 from generator.summary import reading_minutes
 from generator.timeutil import BadDate, chinese_date, has_time, now_shanghai, parse_time
@@ -48,12 +48,12 @@ PROGRESS_FROM = 60  # pages; smaller builds are quick enough to stay quiet
 class BoardConfig(base.Config):
     community = c.Type(str, default=DEFAULTS["community"])
     committee = c.Type(str, default=DEFAULTS["committee"])
-    contact = c.Type(str, default="")
-    public_phones = c.Type(list, default=[])
-    kiosk_interval = c.Type(int, default=15)
-    kiosk_items = c.Type(int, default=30)
-    per_page = c.Type(int, default=20)
-    home_per_type = c.Type(int, default=5)
+    contact = c.Type(str, default=DEFAULTS["contact"])
+    public_phones = c.Type(list, default=DEFAULTS["public_phones"])
+    kiosk_interval = c.Type(int, default=DEFAULTS["kiosk_interval"])
+    kiosk_items = c.Type(int, default=DEFAULTS["kiosk_items"])
+    per_page = c.Type(int, default=DEFAULTS["per_page"])
+    home_per_type = c.Type(int, default=DEFAULTS["home_per_type"])
     poster_font_regular = c.Optional(c.Type(str))
     poster_font_bold = c.Optional(c.Type(str))
     posters = c.Type(bool, default=True)
@@ -210,8 +210,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         report = self.artefact_report = Report()
         order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
         self.search_docs.sort(key=lambda d: order[d.article.src_uri])
-        write_search_index(self.search_docs, Path(config.site_dir))
-        write_artefacts(self.plan, Path(config.site_dir), posters=posters, report=report, progress=stderr_progress)
+        write_artefacts(self.plan, Path(config.site_dir), self.search_docs, posters=posters, report=report,
+                        progress=stderr_progress)
         if self.preloaded is None:  # the `board` command prints these itself
             for message in report.warnings:
                 log.warning(str(message))
