@@ -19,6 +19,7 @@ class Message:
     line: int
     text: str
     level: Level = Level.ERROR
+    code: str = ""  # stable identifier (e.g. "date.format") that tests match on, never shown to staff
 
     def __str__(self) -> str:
         return f"{self.path}:{max(self.line, 1)}: {self.level.value}：{self.text}"
@@ -30,11 +31,11 @@ class Report:
 
     messages: list[Message] = field(default_factory=list)
 
-    def error(self, path: str, line: int, text: str) -> None:
-        self.messages.append(Message(path, line, text, Level.ERROR))
+    def error(self, path: str, line: int, text: str, code: str = "") -> None:
+        self.messages.append(Message(path, line, text, Level.ERROR, code))
 
-    def warning(self, path: str, line: int, text: str) -> None:
-        self.messages.append(Message(path, line, text, Level.WARNING))
+    def warning(self, path: str, line: int, text: str, code: str = "") -> None:
+        self.messages.append(Message(path, line, text, Level.WARNING, code))
 
     def extend(self, other: "Report") -> None:
         self.messages.extend(other.messages)
