@@ -42,11 +42,11 @@ class _Checker:
         self.report = report
         self.front = raw.front
 
-    def error(self, key: str, text: str) -> None:
-        self.report.error(self.raw.source, self.raw.line_of(key), text)
+    def error(self, key: str, text: str, code: str = "") -> None:
+        self.report.error(self.raw.source, self.raw.line_of(key), text, code=code)
 
-    def warning(self, key: str, text: str) -> None:
-        self.report.warning(self.raw.source, self.raw.line_of(key), text)
+    def warning(self, key: str, text: str, code: str = "") -> None:
+        self.report.warning(self.raw.source, self.raw.line_of(key), text, code=code)
 
     # -- field helpers ---------------------------------------------------------------
     def text(self, key: str, *, required: bool = False, max_len: int | None = None, what: str = "") -> str | None:
@@ -54,17 +54,17 @@ class _Checker:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.report.error(self.raw.source, self.raw.line_of(key) if key in self.front else self.raw.front_end_line,
-                                  f"缺少 {key}（{what}）。请在开头的信息块里加一行，例如 {key}: {EXAMPLES.get(key, '……')}")
+                                  f"缺少 {key}（{what}）。请在开头的信息块里加一行，例如 {key}: {EXAMPLES.get(key, '……')}", code="field.missing")
             return None
         if isinstance(value, bool) or isinstance(value, (list, dict)):
-            self.error(key, f"{key}（{what}）应是一段文字，现在是{_kind(value)}。请写成 {key}: {EXAMPLES.get(key, '……')}")
+            self.error(key, f"{key}（{what}）应是一段文字，现在是{_kind(value)}。请写成 {key}: {EXAMPLES.get(key, '……')}", code="field.not_text")
             return None
         text = str(value).strip()
         if _ANGLE.search(text):
-            self.error(key, f"{key}（{what}）里不能有尖括号 < >。书名、文件名请用《》，强调请用“”。")
+            self.error(key, f"{key}（{what}）里不能有尖括号 < >。书名、文件名请用《》，强调请用“”。", code="field.angle_brackets")
             return None
         if max_len and len(text) > max_len:
-            self.error(key, f"{key}（{what}）太长：{len(text)} 个字，最多 {max_len} 个字。请删减。")
+            self.error(key, f"{key}（{what}）太长：{len(text)} 个字，最多 {max_len} 个字。请删减。", code="field.too_long")
             return None
         return text
 
@@ -73,7 +73,7 @@ class _Checker:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(key, f"{key}（{what}）只能写 true（是）或 false（否），现在是“{value}”。")
+            self.error(key, f"{key}（{what}）只能写 true（是）或 false（否），现在是“{value}”。", code="field.not_bool")
             return False
         return value
 
@@ -82,7 +82,7 @@ class _Checker:
             return parse_time(value)
         except BadDate as exc:
             fix = f"请改成 {exc.hint}" if exc.hint else "请写成 2026-11-20 或 2026-11-20 08:30 这样的格式"
-            self.error(key, f"{what}“{value}”看不懂。{fix}（年-月-日，英文减号，时间可省略）。")
+            self.error(key, f"{what}“{value}”看不懂。{fix}（年-月-日，英文减号，时间可省略）。", code="date.unreadable")
             return None
 
     # -- the article ------------------------------------------------------------------
@@ -92,7 +92,7 @@ class _Checker:
             if str(key) not in KNOWN_KEYS:
                 near = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.6)
                 hint = f"是不是想写 {near[0]}？" if near else f"可用的名称有：{'、'.join(KNOWN_KEYS)}。"
-                self.warning(str(key), f"不认识的设置“{key}”，这一行不会起作用。{hint}")
+                self.warning(str(key), f"不认识的设置“{key}”，这一行不会起作用。{hint}", code="frontmatter.unknown_key")
         title = self.text("title", required=True, max_len=MAX_TITLE, what="标题")
         type_ = self.check_type()
         date = self.check_date()
@@ -100,7 +100,7 @@ class _Checker:
         author = self.text("author", max_len=MAX_AUTHOR, what="落款单位")
         if type_ == "notice" and author is None and "author" not in self.front:
             self.report.error(self.raw.source, self.raw.front_end_line,
-                              "通知公告必须写落款单位 author。请加一行，例如 author: 幸福里社区居民委员会")
+                              "通知公告必须写落款单位 author。请加一行，例如 author: 幸福里社区居民委员会", code="author.missing")
         category = self.check_category()
         tags = self.check_tags()
         summary = self.text("summary", max_len=MAX_SUMMARY, what="摘要")
@@ -108,13 +108,13 @@ class _Checker:
         pinned = self.flag("pinned", "置顶")
         urgent = self.flag("urgent", "紧急")
         if urgent and type_ and type_ != "notice":
-            self.error("urgent", "只有通知公告（type: notice）可以设为紧急 urgent。请删掉这一行，或改用 pinned: true 置顶。")
+            self.error("urgent", "只有通知公告（type: notice）可以设为紧急 urgent。请删掉这一行，或改用 pinned: true 置顶。", code="urgent.not_notice")
         draft = self.flag("draft", "草稿")
         consent = self.flag("consent", "本人同意")
         if type_ == "story" and not consent:
             line_key = "consent" if "consent" in self.front else "type"
             self.error(line_key, "道德模范文章写的是真实居民，必须先征得本人同意，再写 consent: true。"
-                                 "没有取得同意前，请不要发布（可以先写 draft: true 存为草稿）。")
+                                 "没有取得同意前，请不要发布（可以先写 draft: true 存为草稿）。", code="story.consent")
         event = self.check_event()
         poster = self.check_poster()
         slug = self.check_slug()
@@ -125,7 +125,7 @@ class _Checker:
             return None
         body = self.raw.body
         if not body.strip():
-            self.report.warning(self.raw.source, self.raw.body_line, "正文是空的。请在信息块下面写正文。")
+            self.report.warning(self.raw.source, self.raw.body_line, "正文是空的。请在信息块下面写正文。", code="body.empty")
         return Article(
             source=self.raw.source, src_uri=self.raw.src_uri, path=self.raw.path, slug=slug,
             title=title, type=type_, date=date, body=body,
@@ -139,20 +139,20 @@ class _Checker:
         value = self.front.get("type")
         if value is None:
             self.report.error(self.raw.source, self.raw.front_end_line,
-                              f"缺少 type（文章类型）。请加一行，例如 type: notice。可选：{_type_choices()}。")
+                              f"缺少 type（文章类型）。请加一行，例如 type: notice。可选：{_type_choices()}。", code="type.missing")
             return None
         text = str(value).strip()
         if text in TYPES:
             return text
         if text in TYPE_BY_LABEL:
             return TYPE_BY_LABEL[text]
-        self.error("type", f"文章类型“{text}”不认识。可选：{_type_choices()}（中英文都可以）。")
+        self.error("type", f"文章类型“{text}”不认识。可选：{_type_choices()}（中英文都可以）。", code="type.unknown")
         return None
 
     def check_date(self):
         if self.front.get("date") is None:
             self.report.error(self.raw.source, self.raw.front_end_line,
-                              "缺少 date（发布日期）。请加一行，例如 date: 2026-11-20（写将来的日期表示到时候再发布）。")
+                              "缺少 date（发布日期）。请加一行，例如 date: 2026-11-20（写将来的日期表示到时候再发布）。", code="date.missing")
             return None
         return self.time("date", self.front["date"], "发布日期 date")
 
@@ -161,7 +161,7 @@ class _Checker:
             return None
         expires = self.time("expires", self.front["expires"], "过期时间 expires")
         if expires and date and expires <= date:
-            self.error("expires", "过期时间 expires 早于或等于发布日期 date。请把 expires 改到 date 之后，或删掉 expires。")
+            self.error("expires", "过期时间 expires 早于或等于发布日期 date。请把 expires 改到 date 之后，或删掉 expires。", code="expires.before_date")
             return None
         return expires
 
@@ -174,7 +174,7 @@ class _Checker:
             return text
         if text in CATEGORY_BY_LABEL:
             return CATEGORY_BY_LABEL[text]
-        self.error("category", f"栏目“{text}”不认识。可选：{_category_choices()}（中英文都可以），也可以不写。")
+        self.error("category", f"栏目“{text}”不认识。可选：{_category_choices()}（中英文都可以），也可以不写。", code="category.unknown")
         return None
 
     def check_tags(self) -> tuple[str, ...]:
@@ -184,23 +184,23 @@ class _Checker:
         if isinstance(value, str):
             value = [t for t in re.split(r"[,，、\s]+", value) if t]
         if not isinstance(value, list):
-            self.error("tags", "标签 tags 应写成列表，例如 tags: [垃圾分类, 志愿服务]。")
+            self.error("tags", "标签 tags 应写成列表，例如 tags: [垃圾分类, 志愿服务]。", code="tags.not_list")
             return ()
         tags: list[str] = []
         for tag in value:
             if isinstance(tag, (list, dict)) or tag is None:
-                self.error("tags", "标签 tags 里每一项都应是一小段文字，例如 tags: [垃圾分类, 志愿服务]。")
+                self.error("tags", "标签 tags 里每一项都应是一小段文字，例如 tags: [垃圾分类, 志愿服务]。", code="tags.not_text")
                 return ()
             text = str(tag).strip()
             if not text:
                 continue
             if len(text) > MAX_TAG or _BAD_TAG.search(text) or text.startswith("."):
-                self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。")
+                self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。", code="tags.bad_tag")
                 return ()
             if text not in tags:
                 tags.append(text)
         if len(tags) > MAX_TAGS:
-            self.error("tags", f"标签太多（{len(tags)} 个），最多 {MAX_TAGS} 个。请保留最要紧的几个。")
+            self.error("tags", f"标签太多（{len(tags)} 个），最多 {MAX_TAGS} 个。请保留最要紧的几个。", code="tags.too_many")
             return ()
         return tuple(tags)
 
@@ -210,13 +210,13 @@ class _Checker:
             return None
         resolved = resolve_inside(self.raw.path.parent, value, self.content_dir)
         if resolved is None:
-            self.error("cover", f"封面图片路径“{value}”指到了 content 文件夹外面。请把图片放进 content 里（例如文章旁边的 images 文件夹），写相对路径 images/图片名.jpg。")
+            self.error("cover", f"封面图片路径“{value}”指到了 content 文件夹外面。请把图片放进 content 里（例如文章旁边的 images 文件夹），写相对路径 images/图片名.jpg。", code="cover.outside_content")
             return None
         if not resolved.suffix.lower() in IMAGE_SUFFIXES:
-            self.error("cover", f"封面“{value}”不是图片。请用 jpg、png、gif、webp 或 svg 格式的图片。")
+            self.error("cover", f"封面“{value}”不是图片。请用 jpg、png、gif、webp 或 svg 格式的图片。", code="cover.not_picture")
             return None
         if not exists(resolved) or not resolved.is_file():
-            self.error("cover", f"找不到封面图片“{value}”。请检查文件名（包括扩展名 .jpg/.png）和所在文件夹，路径相对于这篇文章所在的文件夹。")
+            self.error("cover", f"找不到封面图片“{value}”。请检查文件名（包括扩展名 .jpg/.png）和所在文件夹，路径相对于这篇文章所在的文件夹。", code="cover.missing")
             return None
         return resolved.relative_to(self.content_dir.resolve()).as_posix()
 
@@ -225,23 +225,23 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.error("event", "活动 event 应写成几行：start（开始时间）、end（结束时间，可省略）、location（地点），每行前缩进两个空格。")
+            self.error("event", "活动 event 应写成几行：start（开始时间）、end（结束时间，可省略）、location（地点），每行前缩进两个空格。", code="event.not_mapping")
             return None
         for key in value:
             if key not in ("start", "end", "location"):
-                self.warning("event", f"活动 event 里不认识的设置“{key}”。可用：start、end、location。")
+                self.warning("event", f"活动 event 里不认识的设置“{key}”。可用：start、end、location。", code="event.unknown_key")
         if value.get("start") is None:
-            self.error("event", "活动 event 缺少开始时间 start。例如在 event: 下面写“  start: 2026-12-05 09:00”。")
+            self.error("event", "活动 event 缺少开始时间 start。例如在 event: 下面写“  start: 2026-12-05 09:00”。", code="event.missing_start")
             return None
         start = self.time("event", value["start"], "活动开始时间 start")
         end = self.time("event", value["end"], "活动结束时间 end") if value.get("end") is not None else None
         if start and end and end < start:
-            self.error("event", "活动结束时间 end 早于开始时间 start。请检查。")
+            self.error("event", "活动结束时间 end 早于开始时间 start。请检查。", code="event.end_before_start")
             return None
         location = value.get("location")
         if location is not None and (isinstance(location, (list, dict, bool)) or len(str(location)) > MAX_LOCATION
                                      or _ANGLE.search(str(location))):
-            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字，不能有尖括号 < >。")
+            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字，不能有尖括号 < >。", code="event.bad_location")
             return None
         if start is None:
             return None
@@ -254,18 +254,18 @@ class _Checker:
         if value is False:
             return PosterOptions(enabled=False)
         if not isinstance(value, dict):
-            self.error("poster", "海报设置 poster 只能写 false（不要海报），或写 size（A4/A3）和 orientation（portrait 竖版/landscape 横版）。")
+            self.error("poster", "海报设置 poster 只能写 false（不要海报），或写 size（A4/A3）和 orientation（portrait 竖版/landscape 横版）。", code="poster.not_mapping")
             return PosterOptions()
         size = str(value.get("size", "A4")).upper()
         orientation = str(value.get("orientation", "portrait")).lower()
         orientation = {"竖版": "portrait", "横版": "landscape"}.get(orientation, orientation)
         if size not in POSTER_SIZES:
-            self.error("poster", f"海报尺寸 size 只能是 A4 或 A3，现在是“{value.get('size')}”。")
+            self.error("poster", f"海报尺寸 size 只能是 A4 或 A3，现在是“{value.get('size')}”。", code="poster.bad_size")
         if orientation not in POSTER_ORIENTATIONS:
-            self.error("poster", f"海报方向 orientation 只能是 portrait（竖版）或 landscape（横版），现在是“{value.get('orientation')}”。")
+            self.error("poster", f"海报方向 orientation 只能是 portrait（竖版）或 landscape（横版），现在是“{value.get('orientation')}”。", code="poster.bad_orientation")
         for key in value:
             if key not in ("size", "orientation"):
-                self.warning("poster", f"海报设置 poster 里不认识的“{key}”。可用：size、orientation。")
+                self.warning("poster", f"海报设置 poster 里不认识的“{key}”。可用：size、orientation。", code="poster.unknown_key")
         return PosterOptions(enabled=True, size=size if size in POSTER_SIZES else "A4",
                              orientation=orientation if orientation in POSTER_ORIENTATIONS else "portrait")
 
@@ -275,18 +275,18 @@ class _Checker:
         where = "slug" if explicit is not None else "title"
         if not slug:
             if explicit is not None and "slug" in self.front and not str(self.front["slug"] or "").strip():
-                self.error("slug", "网址名 slug 是空的。请写上一个名字，例如 slug: 2026-11-20-冬季大扫除，或删掉这一行用文件名。")
+                self.error("slug", "网址名 slug 是空的。请写上一个名字，例如 slug: 2026-11-20-冬季大扫除，或删掉这一行用文件名。", code="slug.empty")
             return None
         if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
             thing = "网址名 slug" if explicit is not None else "文件名"
-            self.error(where, f"{thing}太长（{len(slug)} 个字）。请缩短到 {MAX_SLUG_BYTES // 3} 个汉字以内，例如 2026-11-20-冬季大扫除。")
+            self.error(where, f"{thing}太长（{len(slug)} 个字）。请缩短到 {MAX_SLUG_BYTES // 3} 个汉字以内，例如 2026-11-20-冬季大扫除。", code="slug.too_long")
             return None
         if _BAD_SLUG.search(slug) or slug.startswith((".", "_", "-")) or slug.endswith("."):
             thing = "网址名 slug" if explicit is not None else "文件名"
-            self.error(where, f"{thing}“{slug}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。")
+            self.error(where, f"{thing}“{slug}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。", code="slug.bad_characters")
             return None
         if slug.lower() in RESERVED_SLUGS:
-            self.error(where, f"“{slug}”是网站自己用的名字，不能作为文章的网址名。请换一个文件名或写 slug: 其他名字。")
+            self.error(where, f"“{slug}”是网站自己用的名字，不能作为文章的网址名。请换一个文件名或写 slug: 其他名字。", code="slug.reserved")
             return None
         return slug
 
@@ -356,10 +356,10 @@ def check_article_links(articles: list[Article], report: Report) -> None:
         for line, written, target in article.article_links:
             other = by_src.get(target)
             if other is None:
-                report.warning(article.source, line, f"链接“{written}”指向的文章不存在（或有错误没能发布），读者点开会找不到。请检查文件名。")
+                report.warning(article.source, line, f"链接“{written}”指向的文章不存在（或有错误没能发布），读者点开会找不到。请检查文件名。", code="link.article_missing")
             elif not other.status.published:
                 why = "还是草稿" if other.draft else "还没到发布时间"
-                report.warning(article.source, line, f"链接“{written}”指向的文章{why}，现在发布的页面上这个链接不会显示为链接。")
+                report.warning(article.source, line, f"链接“{written}”指向的文章{why}，现在发布的页面上这个链接不会显示为链接。", code="link.article_unpublished")
 
 
 def check_site(articles: list[Article], report: Report) -> list[Article]:
@@ -371,7 +371,7 @@ def check_site(articles: list[Article], report: Report) -> list[Article]:
         other = first.get(key)
         if other is not None:
             report.error(article.source, 1,
-                         f"网址名“{article.slug}”和 {other.source} 重复了。每篇文章的文件名（或 slug）必须不同，请改一个。")
+                         f"网址名“{article.slug}”和 {other.source} 重复了。每篇文章的文件名（或 slug）必须不同，请改一个。", code="slug.duplicate")
             continue
         first[key] = article
         kept.append(article)

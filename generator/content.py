@@ -70,10 +70,10 @@ def decode(data: bytes, source: str, report: Report) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        report.error(source, line, describe_bad_encoding(data))
+        report.error(source, line, describe_bad_encoding(data), code="encoding.not_utf8")
         return None
     if "\x00" in text:
-        report.error(source, text[: text.index("\x00")].count("\n") + 1, describe_bad_encoding(data))
+        report.error(source, text[: text.index("\x00")].count("\n") + 1, describe_bad_encoding(data), code="encoding.null_byte")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -113,17 +113,17 @@ def read_article(path: Path, project_root: Path, content_dir: Path, report: Repo
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             report.error(source, 1, f"文件太大（{size // 1024} KB），一篇文章不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB。"
-                         "请把正文拆成几篇，或删去粘贴进来的多余内容。")
+                         "请把正文拆成几篇，或删去粘贴进来的多余内容。", code="file.too_big")
             return None
         data = path.read_bytes()
     except OSError as exc:
-        report.error(source, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否被其他程序占用或权限不足。")
+        report.error(source, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否被其他程序占用或权限不足。", code="file.unreadable")
         return None
     text = decode(data, source, report)
     if text is None:
         return None
     if not text.strip():
-        report.error(source, 1, "文件是空的。请按模板写上开头的 --- 信息块和正文，或删除这个文件。")
+        report.error(source, 1, "文件是空的。请按模板写上开头的 --- 信息块和正文，或删除这个文件。", code="file.empty")
         return None
     return split_front_matter(raw, text, report)
 
@@ -135,12 +135,12 @@ def split_front_matter(raw: RawArticle, text: str, report: Report) -> RawArticle
         hint = "文件第一行必须是三个减号 ---，然后写标题、类型、日期等信息，再用一行 --- 结束。"
         if first.startswith(("－－－", "——", "—")):
             hint = "第一行用了中文的破折号或全角减号，请改成英文半角的三个减号 ---。"
-        report.error(raw.source, 1, f"缺少开头的信息块（front matter）。{hint}")
+        report.error(raw.source, 1, f"缺少开头的信息块（front matter）。{hint}", code="frontmatter.missing")
         return None
     close = next((i for i in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 1))
                   if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
-        report.error(raw.source, 1, "开头的信息块没有结束：在标题、日期等信息后面另起一行，写上三个减号 ---，再写正文。")
+        report.error(raw.source, 1, "开头的信息块没有结束：在标题、日期等信息后面另起一行，写上三个减号 ---，再写正文。", code="frontmatter.unclosed")
         return None
     yaml_text = "\n".join(lines[1:close])
     raw.front_end_line = close + 1
@@ -158,22 +158,22 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
     offset = 2  # the YAML starts on line 2 of the file
     for number, line in enumerate(yaml_text.split("\n"), start=offset):
         if "\t" in line[: len(line) - len(line.lstrip())]:
-            report.error(raw.source, number, "这一行开头用了制表符（Tab 键）。信息块里请只用空格缩进。")
+            report.error(raw.source, number, "这一行开头用了制表符（Tab 键）。信息块里请只用空格缩进。", code="frontmatter.tab_indent")
             return None
     try:
         loader = _Loader(yaml_text)
     except yaml.reader.ReaderError as exc:
         report.error(raw.source, offset + yaml_text.count("\n", 0, exc.position),
-                     "这一行有看不见的控制字符（常见于从 Word 或网页粘贴的内容）。请删掉这一行，重新用键盘输入。")
+                     "这一行有看不见的控制字符（常见于从 Word 或网页粘贴的内容）。请删掉这一行，重新用键盘输入。", code="frontmatter.control_character")
         return None
     try:
         node = loader.get_single_node()
         if node is None:
-            report.error(raw.source, 1, "开头的信息块是空的。至少要写 title（标题）、type（类型）和 date（日期）。")
+            report.error(raw.source, 1, "开头的信息块是空的。至少要写 title（标题）、type（类型）和 date（日期）。", code="frontmatter.empty")
             return None
         if not isinstance(node, yaml.MappingNode):
             report.error(raw.source, offset + node.start_mark.line,
-                         "信息块的格式不对：每一行应是“名称: 内容”，例如 title: 关于冬季大扫除的通知。")
+                         "信息块的格式不对：每一行应是“名称: 内容”，例如 title: 关于冬季大扫除的通知。", code="frontmatter.not_mapping")
             return None
         if not _check_nodes(node, raw, report, offset):
             return None
@@ -183,10 +183,11 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
         line = offset + (mark.line if mark else 0)
         lines = yaml_text.split("\n")
         text_line = lines[line - offset] if 0 <= line - offset < len(lines) else ""
-        report.error(raw.source, line, yaml_error_text(exc, text_line))
+        code, text = yaml_error_text(exc, text_line)
+        report.error(raw.source, line, text, code=code)
         return None
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        report.error(raw.source, 1, f"信息块无法读取（{type(exc).__name__}）。请对照模板检查冒号、引号和缩进。")
+        report.error(raw.source, 1, f"信息块无法读取（{type(exc).__name__}）。请对照模板检查冒号、引号和缩进。", code="frontmatter.unreadable")
         return None
     finally:
         loader.dispose()
@@ -207,7 +208,7 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
         node, line_index = queue.popleft()
         if id(node) in seen:
             report.error(raw.source, offset + line_index,
-                         "信息块里用了 YAML 锚点或别名（& 或 *）。请直接写出内容，不要用 & 和 * 引用。")
+                         "信息块里用了 YAML 锚点或别名（& 或 *）。请直接写出内容，不要用 & 和 * 引用。", code="frontmatter.alias")
             return False
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -217,7 +218,7 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
                 line = offset + key_node.start_mark.line
                 if key in keys:
                     report.error(raw.source, line,
-                                 f"“{key}”写了两次（另一次在第 {keys[key]} 行）。请删掉其中一行。")
+                                 f"“{key}”写了两次（另一次在第 {keys[key]} 行）。请删掉其中一行。", code="frontmatter.duplicate_key")
                     ok = False
                 keys[key] = line
                 queue.append((key_node, key_node.start_mark.line))
@@ -228,24 +229,25 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
     return ok
 
 
-def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> str:
+def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> tuple[str, str]:
+    """(message code, Chinese explanation) for a YAML syntax error on `line`."""
     problem = (exc.problem or "") + " " + (exc.context or "")
     if line[:1] == " " and ("mapping values are not allowed" in problem or "expected <block end>" in problem):
-        return "这一行的缩进不对：title、type、date 等名称要顶格写；只有 event、poster 下面的项目才缩进两个空格。"
+        return "frontmatter.indent", "这一行的缩进不对：title、type、date 等名称要顶格写；只有 event、poster 下面的项目才缩进两个空格。"
     if "mapping values are not allowed" in problem:
-        return ("这一行的冒号用法不对：内容里如果有英文冒号“:”，请把整个内容用英文双引号括起来，"
-                "例如 title: \"通知：停水\"；名称后面的冒号要紧跟一个空格。")
+        return "frontmatter.colon", ("这一行的冒号用法不对：内容里如果有英文冒号“:”，请把整个内容用英文双引号括起来，"
+                                     "例如 title: \"通知：停水\"；名称后面的冒号要紧跟一个空格。")
     if "could not find expected ':'" in problem or "could not find expected ':'" in str(exc):
-        return "这一行缺少英文冒号，或者冒号后没有空格。每行应写成“名称: 内容”，冒号为英文半角，后面加一个空格。"
+        return "frontmatter.colon_missing", "这一行缺少英文冒号，或者冒号后没有空格。每行应写成“名称: 内容”，冒号为英文半角，后面加一个空格。"
     if "found character '\\t'" in problem:
-        return "这一行用了制表符（Tab 键）。信息块里请只用空格。"
+        return "frontmatter.tab", "这一行用了制表符（Tab 键）。信息块里请只用空格。"
     if "quoted scalar" in problem or "found unexpected end of stream" in problem:
-        return "引号没有配对：以英文双引号开头的内容，结尾也要有英文双引号。"
+        return "frontmatter.quote", "引号没有配对：以英文双引号开头的内容，结尾也要有英文双引号。"
     if "found undefined alias" in problem or "found unknown escape" in problem:
-        return "内容里有特殊符号（* & \\ 等）。请把整个内容用英文双引号括起来。"
+        return "frontmatter.special_character", "内容里有特殊符号（* & \\ 等）。请把整个内容用英文双引号括起来。"
     if "block mapping" in problem or "indentation" in problem or "expected <block end>" in problem:
-        return "这一行的缩进不对：顶格写“名称: 内容”；event、poster 下面的项目统一缩进两个空格。"
-    return "信息块格式有误，无法读取这一行。请对照模板检查冒号（英文半角，后加空格）、引号和缩进。"
+        return "frontmatter.indent", "这一行的缩进不对：顶格写“名称: 内容”；event、poster 下面的项目统一缩进两个空格。"
+    return "frontmatter.syntax", "信息块格式有误，无法读取这一行。请对照模板检查冒号（英文半角，后加空格）、引号和缩进。"
 
 
 def rel_path(path: Path, root: Path) -> str:

@@ -27,7 +27,7 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
     """Read and check every article; all problems go to `report`, none stops the others."""
     articles: list[Article] = []
     if not settings.content_dir.is_dir():
-        report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。")
+        report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
         return Board(settings, as_of, [], [])
     for path in iter_article_files(settings.content_dir):
         raw = read_article(path, settings.project_root, settings.content_dir, report)

@@ -266,7 +266,7 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) 
         config = load_config(config_file=str(board.settings.config_file), site_dir=str(site_dir))
         plugin = config.plugins.get("board")
         if plugin is None:
-            report.error("mkdocs.yml", 1, "mkdocs.yml 的 plugins 里没有 board。请在 plugins 下加一行“- board”。")
+            report.error("mkdocs.yml", 1, "mkdocs.yml 的 plugins 里没有 board。请在 plugins 下加一行“- board”。", code="settings.plugin_missing")
             return False
         plugin.preloaded = board
         plugin.posters_enabled = posters
@@ -275,7 +275,7 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) 
         report.extend(plugin.artefact_report)
         return True
     except MkDocsException as exc:
-        report.error("mkdocs.yml", 1, f"网站生成失败：{exc}")
+        report.error("mkdocs.yml", 1, f"网站生成失败：{exc}", code="build.mkdocs_failed")
         return False
     finally:
         if config is not None:

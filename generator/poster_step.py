@@ -46,7 +46,7 @@ def render_jobs(jobs: list[PosterJob], out_dir: Path, plan: SitePlan, report: Re
                 progress: Callable[[str], None] | None = None) -> bool:
     """Render `jobs` into out_dir; a font or template problem becomes an error, fit problems warnings."""
     if not plan.board.settings.site_url and jobs:
-        report.warning("mkdocs.yml", 1, "没有设置 site_url（网站地址），海报上不会印二维码。请在 mkdocs.yml 里写上 site_url: https://……")
+        report.warning("mkdocs.yml", 1, "没有设置 site_url（网站地址），海报上不会印二维码。请在 mkdocs.yml 里写上 site_url: https://……", code="poster.no_site_url")
 
     def tick(done: int, total: int) -> None:
         if progress and total >= 20 and (done % 20 == 0 or done == total):
@@ -55,11 +55,11 @@ def render_jobs(jobs: list[PosterJob], out_dir: Path, plan: SitePlan, report: Re
     try:
         result = render_posters(jobs, out_dir, poster_settings(plan), cache_dir_for(plan), tick)
     except PosterError as exc:
-        report.error("mkdocs.yml", 1, str(exc))
+        report.error("mkdocs.yml", 1, str(exc), code="poster.failed")
         return False
     for warning in result.warnings:
         path, _, text = warning.partition(": ")
-        report.warning(path, 1, text or warning)
+        report.warning(path, 1, text or warning, code="poster.warning")
     return True
 
 

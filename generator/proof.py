@@ -19,7 +19,7 @@ def proof_posters(board: Board, paths: list[Path], out_dir: Path, report: Report
     found = {a.path.resolve() for a in chosen}
     for path in paths:
         if path.resolve() not in found:
-            report.error(str(path), 1, "找不到这篇文章，或它有错误（先运行 board check 看看）。请给出 content/ 里 .md 文件的路径。")
+            report.error(str(path), 1, "找不到这篇文章，或它有错误（先运行 board check 看看）。请给出 content/ 里 .md 文件的路径。", code="proof.not_found")
     if not chosen:
         return []
     plan = plan_site(board)

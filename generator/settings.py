@@ -98,18 +98,18 @@ def load_settings(config_file: Path, report: Report, site_dir: Path | None = Non
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8-sig"), Loader=_LenientLoader) or {}
     except FileNotFoundError:
-        report.error(name, 1, f"找不到站点设置文件 {config_file}。请在项目根目录运行，或用 -f 指定 mkdocs.yml 的位置。")
+        report.error(name, 1, f"找不到站点设置文件 {config_file}。请在项目根目录运行，或用 -f 指定 mkdocs.yml 的位置。", code="settings.missing")
         return None
     except UnicodeDecodeError:
-        report.error(name, 1, "mkdocs.yml 不是 UTF-8 编码。请用记事本“另存为”，编码选 UTF-8。")
+        report.error(name, 1, "mkdocs.yml 不是 UTF-8 编码。请用记事本“另存为”，编码选 UTF-8。", code="settings.encoding")
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         report.error(name, (mark.line + 1) if mark else 1,
-                     "mkdocs.yml 格式有误，无法读取这一行。请检查冒号（英文半角，后加空格）、引号和缩进。")
+                     "mkdocs.yml 格式有误，无法读取这一行。请检查冒号（英文半角，后加空格）、引号和缩进。", code="settings.syntax")
         return None
     if not isinstance(config, dict):
-        report.error(name, 1, "mkdocs.yml 的内容应是“名称: 内容”的设置列表。")
+        report.error(name, 1, "mkdocs.yml 的内容应是“名称: 内容”的设置列表。", code="settings.not_mapping")
         return None
     return settings_from_mapping(config, root, config_file, report, site_dir)
 
@@ -145,7 +145,7 @@ def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path,
     if url:
         url = str(url).strip()
         if not re.match(r"^https?://[^\s/]+", url):
-            report.warning(name, 1, f"site_url “{url}” 不是完整网址（应以 http:// 或 https:// 开头），海报和订阅里不会放二维码和链接。")
+            report.warning(name, 1, f"site_url “{url}” 不是完整网址（应以 http:// 或 https:// 开头），海报和订阅里不会放二维码和链接。", code="settings.site_url")
         else:
             settings.site_url = url.rstrip("/") + "/"
     for key in ("community", "committee", "contact"):
@@ -158,18 +158,18 @@ def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path,
                            ("home_per_type", 1, 50)):
         value = options.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            report.error(name, 1, f"board 设置里 {key} 应是 {low} 到 {high} 之间的整数，现在是 “{value}”。")
+            report.error(name, 1, f"board 设置里 {key} 应是 {low} 到 {high} 之间的整数，现在是 “{value}”。", code="settings.bad_number")
         else:
             setattr(settings, key, value)
     settings.posters = bool(options.get("posters", True))
     problem = unsafe_site_dir(settings)
     if problem:
-        report.error(name, 1, problem)
+        report.error(name, 1, problem, code="settings.invalid")
     for key in ("poster_font_regular", "poster_font_bold"):
         value = options.get(key)
         if value:
             path = (root / str(value)).resolve()
             if not path.is_file():
-                report.error(name, 1, f"board 设置里 {key} 指定的字体文件 {value} 不存在。请检查路径，或删掉这一项使用自带字体。")
+                report.error(name, 1, f"board 设置里 {key} 指定的字体文件 {value} 不存在。请检查路径，或删掉这一项使用自带字体。", code="settings.font_missing")
             setattr(settings, key, path)
     return settings
