@@ -6,7 +6,9 @@ line of every key, body) or a message saying why it could not.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,15 +26,107 @@ def is_hidden(part: str) -> bool:
     return part.startswith(("_", "."))
 
 
-def iter_article_files(content_dir: Path) -> Iterator[Path]:
-    """Every `*.md` under content_dir, in a stable order, skipping `_`/`.` names."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not is_hidden(d))
-        for name in files:
-            if name.lower().endswith(".md") and not is_hidden(name):
-                found.append(Path(root) / name)
-    yield from sorted(found)
+@dataclass
+class ContentFiles:
+    """What may be read under content/: regular files whose real path stays inside it."""
+
+    articles: list[Path] = field(default_factory=list)  # *.md, in a stable order
+    files: set[str] = field(default_factory=set)  # every other readable file, content-relative, '/'-separated
+
+
+def scan_content(content_dir: Path, report: Report | None = None, project_root: Path | None = None) -> ContentFiles:
+    """The one walk of content/ that every reader uses (articles, pictures, attachments).
+
+    Symlinks are never followed out of content/ (a link to /etc/passwd or ~/.ssh would be
+    published), folder links are not followed at all (a loop would never end), and anything that
+    is not a regular file (a FIFO named *.md would hang the reader) is refused; each with a message.
+    Only lstat/stat are called here: nothing is opened.
+    """
+    root = Path(os.path.realpath(content_dir))
+    shown_root = project_root or content_dir.parent
+    found = ContentFiles()
+
+    def say(path: Path, code: str, text: str, warning: bool = False) -> None:
+        if report is not None:
+            (report.warning if warning else report.error)(rel_path_lexical(path, shown_root), 1, text, code=code)
+
+    for folder, dirs, names in os.walk(content_dir, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs):
+            if is_hidden(name):
+                dirs.remove(name)
+                continue
+            path = base / name
+            if path.is_symlink():
+                dirs.remove(name)  # os.walk does not enter it anyway; said here so it is never silent
+                if _leaves(path, root):
+                    say(path, "content.symlink_outside",
+                        f"文件夹“{name}”是指向 content 外面（{os.readlink(path)}）的链接（快捷方式），里面的文件不会读取，也不会发布。"
+                        "请删除这个链接；要发布的文件请复制到 content 里。")
+                else:
+                    say(path, "content.symlink_folder",
+                        f"文件夹“{name}”是一个链接（快捷方式），里面的文件不会读取。请把文件直接放进 content 里的普通文件夹。",
+                        warning=True)
+        dirs.sort()
+        for name in sorted(names):
+            if is_hidden(name):
+                continue
+            path = base / name
+            kind = _file_kind(path, root)
+            if kind == "outside":
+                say(path, "content.symlink_outside",
+                    f"“{name}”是指向 content 外面（{os.readlink(path)}）的链接（快捷方式），不会读取，也不会发布。"
+                    "请删除这个链接；要发布的文件请复制到 content 里。")
+            elif kind == "loop":
+                say(path, "content.symlink_broken",
+                    f"“{name}”是一个打不开的链接（快捷方式）：它指向的文件不存在，或链接绕成了圈。请删除它。")
+            elif kind == "special":
+                say(path, "content.not_regular_file",
+                    f"“{name}”不是普通文件（是管道、设备或套接字），不能读取。请删除它，文章和图片都应是普通文件。")
+            elif name.lower().endswith(".md"):
+                found.articles.append(path)
+            else:
+                found.files.add(path.relative_to(content_dir).as_posix())
+    found.articles.sort()
+    return found
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """True when the real path of `path` (links followed, loops tolerated) is outside root."""
+    real = Path(os.path.realpath(path))
+    return real != root and root not in real.parents
+
+
+def _file_kind(path: Path, root: Path) -> str:
+    """regular | outside (a link out of content/) | loop (dangling or circular link) | special."""
+    try:
+        if path.is_symlink():
+            if _leaves(path, root):
+                return "outside"
+            info = path.stat()  # follows the link; raises on loops and dangling links
+        else:
+            info = path.lstat()
+    except (OSError, RuntimeError, ValueError):
+        return "loop"
+    return "regular" if stat.S_ISREG(info.st_mode) else "special"
+
+
+def iter_article_files(content_dir: Path, report: Report | None = None) -> Iterator[Path]:
+    """Every readable `*.md` under content_dir, in a stable order, skipping `_`/`.` names."""
+    yield from scan_content(content_dir, report).articles
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, at most limit + 1 of them; OSError for anything else.
+    Non-blocking open and fstat: a file swapped for a FIFO after the scan still cannot hang us."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
 
 
 @dataclass
@@ -115,7 +209,7 @@ def read_article(path: Path, project_root: Path, content_dir: Path, report: Repo
             report.error(source, 1, f"文件太大（{size // 1024} KB），一篇文章不应超过 {MAX_FILE_BYTES // 1024 // 1024} MB。"
                          "请把正文拆成几篇，或删去粘贴进来的多余内容。", code="file.too_big")
             return None
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError as exc:
         report.error(source, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否被其他程序占用或权限不足。", code="file.unreadable")
         return None
@@ -248,6 +342,14 @@ def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> tuple[str, str
     if "block mapping" in problem or "indentation" in problem or "expected <block end>" in problem:
         return "frontmatter.indent", "这一行的缩进不对：顶格写“名称: 内容”；event、poster 下面的项目统一缩进两个空格。"
     return "frontmatter.syntax", "信息块格式有误，无法读取这一行。请对照模板检查冒号（英文半角，后加空格）、引号和缩进。"
+
+
+def rel_path_lexical(path: Path, root: Path) -> str:
+    """path relative to root without following links (a link is named by its own name)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def rel_path(path: Path, root: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.content import guess_encoding, iter_article_files, rel_path
+from generator.content import MAX_FILE_BYTES, guess_encoding, iter_article_files, read_regular, rel_path
 from generator.settings import Settings
 
 _CODECS = {"GBK": "gb18030", "UTF-16": "utf-16"}
@@ -14,7 +14,10 @@ def fix_encodings(settings: Settings) -> list[str]:
     """Fix every article that is not UTF-8 but clearly text; return one line per file, in Chinese."""
     lines: list[str] = []
     for path in iter_article_files(settings.content_dir):
-        data = path.read_bytes()
+        try:
+            data = read_regular(path, MAX_FILE_BYTES)
+        except OSError:
+            continue  # board check names the file that cannot be read
         try:
             data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
             continue

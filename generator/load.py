@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from generator.checks import check_article, check_article_links, check_site
-from generator.content import iter_article_files, read_article
+from generator.content import read_article, scan_content
 from generator.lifecycle import apply_status
 from generator.messages import Report
 from generator.model import Article
@@ -21,6 +21,7 @@ class Board:
     as_of: datetime
     articles: list[Article]
     published: list[Article]
+    files: set[str] = field(default_factory=set)  # content-relative files that may be read (content.scan_content)
 
 
 def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
@@ -29,7 +30,8 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
     if not settings.content_dir.is_dir():
         report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
         return Board(settings, as_of, [], [])
-    for path in iter_article_files(settings.content_dir):
+    found = scan_content(settings.content_dir, report, settings.project_root)
+    for path in found.articles:
         raw = read_article(path, settings.project_root, settings.content_dir, report)
         if raw is None:
             continue
@@ -39,4 +41,4 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
     check_article_links(articles, report)
-    return Board(settings, as_of, articles, published)
+    return Board(settings, as_of, articles, published, found.files)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
-from generator.content import is_hidden
 from generator.images import CLEANABLE, publishable
 from generator.load import Board, load_board
 from generator.messages import Report
@@ -110,24 +111,39 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return next(p for p in self.plan.pages if p.url == url)
 
     # -- files -----------------------------------------------------------------------------
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # MkDocs' own walk of docs_dir follows every link: out of content/ (a link to /etc/passwd
+        # would be published) and round a folder loop for ever. The board has walked content/
+        # already (content.scan_content), so MkDocs walks an empty folder; on_files puts it back.
+        self._docs_dir = config.docs_dir
+        self._empty_dir = tempfile.mkdtemp(prefix="board-empty-")
+        config.docs_dir = self._empty_dir
+
+    def _restore_docs_dir(self, config: MkDocsConfig) -> None:
+        if getattr(self, "_empty_dir", None):
+            config.docs_dir = self._docs_dir
+            shutil.rmtree(self._empty_dir, ignore_errors=True)
+            self._empty_dir = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "_empty_dir", None):
+            shutil.rmtree(self._empty_dir, ignore_errors=True)
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._restore_docs_dir(config)
         plan = self.plan
-        # Only what a published article uses goes online: never a draft's picture, nor a stray file.
-        used = {asset for a in plan.board.published for asset in a.assets}
-        kept = Files([])
-        for file in files:
-            parts = file.src_uri.split("/")
-            if any(is_hidden(p) for p in parts):
+        kept = Files([f for f in files if not f.is_documentation_page()])  # the theme's own files
+        theme_dests = {f.dest_uri for f in kept}
+        # Only what a published article uses goes online (never a draft's picture, nor a stray
+        # file), and only files the scan of content/ found readable.
+        used = sorted({asset for a in plan.board.published for asset in a.assets} & plan.board.files)
+        for src_uri in used:
+            if Path(src_uri).suffix.lower() not in PUBLISHED_ASSETS:
                 continue
-            if file.is_documentation_page() or file.generated_by:
-                continue  # every page is generated below from checked articles
-            if not self._in_content(file, config):
-                kept.append(file)  # the theme's own files (stylesheets, scripts, fonts)
-                continue
-            suffix = Path(file.src_uri).suffix.lower()
-            if suffix not in PUBLISHED_ASSETS or file.src_uri not in used:
-                continue
-            if suffix in CLEANABLE:
+            file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
+            if file.dest_uri in theme_dests:
+                continue  # never replaces the theme's own scripts and styles
+            if Path(src_uri).suffix.lower() in CLEANABLE:
                 cleaned = publishable(file.content_bytes)
                 if cleaned is not None:
                     file.content_bytes = cleaned  # without the camera's GPS position, at a phone's size
@@ -140,11 +156,6 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._pages_done = 0
         self.search_docs = []
         return kept
-
-    @staticmethod
-    def _in_content(file: File, config: MkDocsConfig) -> bool:
-        docs = os.path.realpath(config.docs_dir) + os.sep
-        return bool(file.abs_src_path) and os.path.realpath(file.abs_src_path).startswith(docs)
 
     def _article_file(self, article: Article, config: MkDocsConfig) -> File:
         # src_uri stays the article's own path, so MkDocs resolves its relative links and images.
