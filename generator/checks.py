@@ -109,6 +109,10 @@ class _Checker:
         urgent = self.flag("urgent", "紧急")
         if urgent and type_ and type_ != "notice":
             self.error("urgent", "只有通知公告（type: notice）可以设为紧急 urgent。请删掉这一行，或改用 pinned: true 置顶。", code="urgent.not_notice")
+        if urgent and type_ == "notice" and self.front.get("expires") is None and self.front.get("event") is None:
+            self.warning("urgent", "紧急通知没有写过期时间 expires：它的红色横幅会一直挂在网站每一页的顶部和电子屏上。"
+                                   "请加一行 expires: 2026-11-30 18:00（换成停水、停电等结束的时间），到时自动撤下。",
+                         code="notice.urgent_no_expires")
         draft = self.flag("draft", "草稿")
         consent = self.flag("consent", "本人同意")
         if type_ == "story" and not consent:

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样")
     poster.add_argument("paths", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
     poster.add_argument("--out", type=Path, default=Path("proof"), help="海报放在哪个文件夹（默认：proof）")
+    add_publish_commands(sub)
     return parser
 
 
@@ -176,7 +177,59 @@ def cmd_poster(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "serve": cmd_serve, "poster": cmd_poster}
+# -- putting the site online: next, publish, watch (generator/publish/) -------------------------
+
+def add_publish_commands(sub) -> None:
+    nxt = sub.add_parser("next", help="列出接下来网站会自动变化的时间（定时发布、到期撤下、活动结束）")
+    nxt.add_argument("--as-of", type=_as_of, help="从这个时间往后列（默认：现在）")
+    nxt.add_argument("--limit", type=int, default=None, help="最多列出几个时间点（默认：全部）")
+
+    publish = sub.add_parser("publish", help="生成网站，再发布到 mkdocs.yml 里 deploy 设置的目标")
+    publish.add_argument("target", nargs="?", help="只发布到这个目标（deploy 里的 name；默认：全部）")
+    publish.add_argument("--dry-run", action="store_true", help="只列出会上传、删除哪些文件，不真正发布")
+    publish.add_argument("--rollback", action="store_true", help="退回到上一次发布的版本（本机文件夹和 SSH 目标）")
+    publish.add_argument("--as-of", type=_as_of, help="按这个时间判断哪些文章已发布、已过期（默认：现在）")
+
+    watch = sub.add_parser("watch", help="一直运行：文章有改动、到了定时发布或过期的时间，就自动生成并发布")
+    watch.add_argument("--interval", type=int, default=30, help="即使没有变化，也每隔多少分钟发布一次（默认：30）")
+    watch.add_argument("--log", type=Path, help="日志文件（默认：项目文件夹里的 board-watch.log）")
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from generator.publish.moments import moment_lines
+
+    report = Report()
+    board = load(args, report)
+    print_messages(report)
+    if board is None or not report.ok:
+        print(f"文章有 {len(report.errors)} 个错误，请先改正（下面的时间点可能不全）。", file=sys.stderr)
+        if board is None:
+            return 1
+    lines = moment_lines(board, board.as_of, args.limit)
+    if not lines:
+        print(f"从 {board.as_of:%Y-%m-%d %H:%M} 起，没有定时发布、到期或活动结束的文章：网站不会自动变化。")
+    else:
+        print(f"从 {board.as_of:%Y-%m-%d %H:%M} 起，网站会在这些时间自动变化（board watch 会按时重新发布）：")
+        for line in lines:
+            print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from generator.publish.run import publish
+
+    return publish(args.config_file, target=args.target, dry_run=args.dry_run, rollback=args.rollback,
+                   as_of=args.as_of)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from generator.publish.watch import watch
+
+    return watch(args.config_file, interval_minutes=args.interval, log_file=args.log)
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "serve": cmd_serve, "poster": cmd_poster,
+            "next": cmd_next, "publish": cmd_publish, "watch": cmd_watch}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,7 @@ class BoardConfig(base.Config):
     poster_font_regular = c.Optional(c.Type(str))
     poster_font_bold = c.Optional(c.Type(str))
     posters = c.Type(bool, default=True)
+    deploy = c.Type(list, default=[])  # read by `board publish` (generator/publish/targets.py)
 
 
 class BoardPlugin(BasePlugin[BoardConfig]):

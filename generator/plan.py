@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from math import ceil
 
-from generator.lifecycle import board_order, current_in_board_order, newest_first
+from generator.lifecycle import board_order, current_in_board_order, event_over_at, newest_first
 from generator.load import Board
 from generator.model import CATEGORIES, TYPES, Article, Status
 from generator.timeutil import SHANGHAI
@@ -98,7 +98,7 @@ def plan_site(board: Board) -> SitePlan:
     home.home = {
         "urgent": urgent,
         "pinned": [a for a in current if a.pinned and not a.urgent],
-        "events": sorted((a for a in current if a.event and (a.event.end or a.event.start) >= board.as_of),
+        "events": sorted((a for a in current if a.event and event_over_at(a) > board.as_of),
                          key=lambda a: a.event.start)[:5],
     }
     for type_key in TYPES:
