@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -41,7 +41,9 @@ class Kiosk:
         self.page = self.context.new_page()
         if board_json is not None:
             self.page.route("**/board.json", board_json)
-        self.page.clock.install(time=at)
+        # Paused from the first moment: a slow machine must not let the slides move on their own.
+        self.page.clock.install(time=at - timedelta(seconds=5))
+        self.page.clock.pause_at(at)
         self.page.goto(site_url + "kiosk/")
         self.page.wait_for_function("() => window.boardKiosk && boardKiosk.status().fetches >= 1")
         self.settle()
