@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.body_checks import check_links, check_privacy, check_unsafe_html
 from generator.content import RawArticle
+from generator.front_mistakes import looks_like_draft
 from generator.messages import Report
 from generator.model import (CATEGORIES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
                              PosterOptions)
@@ -29,14 +32,17 @@ MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 6
 MAX_SLUG_BYTES = 240  # <slug>.pdf, <slug>.svg and the page folder must stay under file systems' 255 bytes
 _ANGLE = re.compile(r"[<>]")  # front matter is text, never HTML: keeps every template safe
 _BAD_SLUG = re.compile(r"[\\/#?%\x00-\x1f\x7f]")
+_TAG_SEPARATORS = re.compile(r"[，、;；]")
 _BAD_TAG = re.compile(r"[\\/#?%<>\"'\x00-\x1f\x7f]")  # a tag names a page: tags/<tag>/
 
 
 class _Checker:
     """Checks one article; collects messages instead of stopping at the first."""
 
-    def __init__(self, raw: RawArticle, content_dir: Path, report: Report, public_phones: tuple[str, ...]) -> None:
+    def __init__(self, raw: RawArticle, content_dir: Path, report: Report, public_phones: tuple[str, ...],
+                 as_of: datetime | None = None) -> None:
         self.raw = raw
+        self.as_of = as_of  # None: judge as if published now (consent is then required)
         self.content_dir = content_dir
         self.public_phones = public_phones
         self.report = report
@@ -89,7 +95,12 @@ class _Checker:
     def run(self) -> Article | None:
         errors_before = len(self.report.errors)
         for key in self.front:
-            if str(key) not in KNOWN_KEYS:
+            if str(key) not in KNOWN_KEYS and looks_like_draft(key):
+                self.report.error(self.raw.source, self.raw.line_of(str(key)),
+                                  f"“{key}”像是想写草稿 draft，但写法不对，这篇文章会被当成正式文章发布出去。"
+                                  "还没写完请改成 draft: true（全部小写的英文，英文冒号后加空格）；要发布请删掉这一行。",
+                                  code="frontmatter.draft_misspelled")
+            elif str(key) not in KNOWN_KEYS:
                 near = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.6)
                 hint = f"是不是想写 {near[0]}？" if near else f"可用的名称有：{'、'.join(KNOWN_KEYS)}。"
                 self.warning(str(key), f"不认识的设置“{key}”，这一行不会起作用。{hint}", code="frontmatter.unknown_key")
@@ -115,7 +126,13 @@ class _Checker:
                          code="notice.urgent_no_expires")
         draft = self.flag("draft", "草稿")
         consent = self.flag("consent", "本人同意")
-        if type_ == "story" and not consent:
+        unpublished = draft or (date is not None and self.as_of is not None and date > self.as_of)
+        if type_ == "story" and not consent and unpublished and not draft:
+            self.warning("consent" if "consent" in self.front else "type",
+                         f"道德模范文章还没有写 consent: true（本人同意）。它定在 {date:%Y-%m-%d %H:%M} 发布，到时如果还没有取得同意，"
+                         "整个网站会生成失败。请在那之前取得本人同意并写 consent: true，或改成 draft: true。",
+                         code="story.consent_pending")
+        if type_ == "story" and not consent and not unpublished:
             line_key = "consent" if "consent" in self.front else "type"
             self.error(line_key, "道德模范文章写的是真实居民，必须先征得本人同意，再写 consent: true。"
                                  "没有取得同意前，请不要发布（可以先写 draft: true 存为草稿）。", code="story.consent")
@@ -125,7 +142,7 @@ class _Checker:
         check_privacy(self.raw, self.public_phones, self.report)
         check_unsafe_html(self.raw, self.report)
         links, assets = check_links(self.raw, self.content_dir, self.report, self.public_phones)
-        if len(self.report.errors) > errors_before or None in (title, type_, date, slug):
+        if len(self.report.errors) > errors_before or self.raw.slips or None in (title, type_, date, slug):
             return None
         body = self.raw.body
         if not body.strip():
@@ -186,7 +203,9 @@ class _Checker:
         if value is None:
             return ()
         if isinstance(value, str):
-            value = [t for t in re.split(r"[,，、\s]+", value) if t]
+            value = [t for t in re.split(r"[,，、;；\s]+", value.strip("[]【】［］")) if t]
+        if isinstance(value, list):  # `[停水，便民服务]`: the full-width comma was meant to separate tags
+            value = [part for tag in value for part in (_TAG_SEPARATORS.split(tag) if isinstance(tag, str) else [tag])]
         if not isinstance(value, list):
             self.error("tags", "标签 tags 应写成列表，例如 tags: [垃圾分类, 志愿服务]。", code="tags.not_list")
             return ()
@@ -347,8 +366,9 @@ def resolve_inside(base: Path, relative: str, content_dir: Path) -> Path | None:
 
 
 def check_article(raw: RawArticle, content_dir: Path, report: Report,
-                  public_phones: tuple[str, ...] = ()) -> Article | None:
-    return _Checker(raw, content_dir, report, public_phones).run()
+                  public_phones: tuple[str, ...] = (), as_of: datetime | None = None) -> Article | None:
+    """The checked article, or None with messages. `as_of` decides what is published (consent applies only then)."""
+    return _Checker(raw, content_dir, report, public_phones, as_of).run()
 
 
 def check_article_links(articles: list[Article], report: Report) -> None:
@@ -371,11 +391,13 @@ def check_site(articles: list[Article], report: Report) -> list[Article]:
     first: dict[str, Article] = {}
     kept: list[Article] = []
     for article in articles:
-        key = article.slug.casefold()
+        key = unicodedata.normalize("NFC", article.slug).casefold()
         other = first.get(key)
         if other is not None:
+            how = "" if other.slug == article.slug else "（两个名字看起来一样，只差大小写或同一个字的不同编码）"
             report.error(article.source, 1,
-                         f"网址名“{article.slug}”和 {other.source} 重复了。每篇文章的文件名（或 slug）必须不同，请改一个。", code="slug.duplicate")
+                         f"网址名“{article.slug}”和 {other.source} 重复了{how}。每篇文章的文件名（或 slug）必须不同，请改一个。",
+                         code="slug.duplicate")
             continue
         first[key] = article
         kept.append(article)

@@ -14,8 +14,11 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from generator import argparse_zh
 from generator.messages import Report
 from generator.timeutil import BadDate, now_shanghai, parse_time
+
+argparse_zh.install()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,31 +41,32 @@ def _as_of(value: str) -> datetime:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="board", description="社区公告栏：把 content/ 里的文章生成网站、电子屏页面和海报。")
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="设置文件",
                         help="站点设置文件（默认：当前文件夹的 mkdocs.yml）")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, title="命令",
+                                metavar="命令", help="运行 board 命令 -h 查看每条命令的用法，例如 board build -h")
 
-    build = sub.add_parser("build", help="检查文章并生成整个网站（含海报）到 site/")
-    build.add_argument("--as-of", type=_as_of, help="按这个时间判断哪些文章已发布、已过期（默认：现在）")
-    build.add_argument("--site-dir", type=Path, help="输出文件夹（默认：site）")
+    build = sub.add_parser("build", help="检查文章并生成整个网站（含海报）到 site/", description="检查文章并生成整个网站（含海报）到 site/")
+    build.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断哪些文章已发布、已过期（默认：现在）")
+    build.add_argument("--site-dir", type=Path, metavar="文件夹", help="输出文件夹（默认：site）")
     build.add_argument("--no-posters", action="store_true", help="不生成海报（更快）")
 
-    check = sub.add_parser("check", help="只检查文章，不生成网站")
-    check.add_argument("--as-of", type=_as_of, help="按这个时间判断发布状态（默认：现在）")
+    check = sub.add_parser("check", help="只检查文章，不生成网站", description="只检查文章，不生成网站")
+    check.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断发布状态（默认：现在）")
     check.add_argument("--fix-encoding", action="store_true",
                        help="把 GBK、UTF-16 等编码的文章改存为 UTF-8（原文件另存为 .orig）")
 
-    new = sub.add_parser("new", help="按模板新建一篇文章")
-    new.add_argument("type", help="文章类型：notice 通知公告、story 道德模范、science 科普知识、law 法治宣传")
-    new.add_argument("title", help="文章标题")
+    new = sub.add_parser("new", help="按模板新建一篇文章", description="按模板新建一篇文章")
+    new.add_argument("type", metavar="类型", help="文章类型：notice 通知公告、story 道德模范、science 科普知识、law 法治宣传")
+    new.add_argument("title", metavar="标题", help="文章标题")
 
-    serve = sub.add_parser("serve", help="本地预览，保存文件后自动刷新")
-    serve.add_argument("-a", "--dev-addr", help="预览地址（默认 127.0.0.1:8000）")
-    serve.add_argument("--as-of", type=_as_of, help="按这个时间判断发布状态（默认：现在）")
+    serve = sub.add_parser("serve", help="本地预览，保存文件后自动刷新", description="本地预览，保存文件后自动刷新")
+    serve.add_argument("-a", "--dev-addr", metavar="地址:端口", help="预览地址（默认 127.0.0.1:8000）")
+    serve.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断发布状态（默认：现在）")
 
-    poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样")
-    poster.add_argument("paths", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
-    poster.add_argument("--out", type=Path, default=Path("proof"), help="海报放在哪个文件夹（默认：proof）")
+    poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样", description="只生成指定文章的海报，用于打样")
+    poster.add_argument("paths", metavar="文章文件", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
+    poster.add_argument("--out", type=Path, metavar="文件夹", default=Path("proof"), help="海报放在哪个文件夹（默认：proof）")
     add_publish_commands(sub)
     return parser
 
@@ -147,7 +151,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if problem:
         print(f"board new：{problem}", file=sys.stderr)
         return 2 if path is None else 1
-    print(f"已新建：{os.path.relpath(path)}。请用记事本等编辑器打开，写好正文后运行 board check 检查。")
+    print(f"已新建草稿：{os.path.relpath(path)}。请用记事本等编辑器打开，写好正文后运行 board check 检查；要发布时，删掉文件开头的“draft: true”这一行。")
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from generator.front_mistakes import find_slips, repair
 from generator.messages import Report
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a 2 MB article is already a book; bigger is a mistake
@@ -141,6 +142,7 @@ class RawArticle:
     body: str = ""
     body_line: int = 1  # file line where the body starts
     front_end_line: int = 1  # the closing `---`
+    slips: int = 0  # typing slips found in the front matter (reported; the article is refused)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -250,6 +252,12 @@ def split_front_matter(raw: RawArticle, text: str, report: Report) -> RawArticle
 def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any] | None:
     """Safe-load the front matter, reporting syntax errors at their line in the file."""
     offset = 2  # the YAML starts on line 2 of the file
+    slips = find_slips(yaml_text)
+    for slip in slips:
+        report.error(raw.source, offset + slip.line - 1, slip.text, code=slip.code)
+    if slips:  # read the text as it was meant, so the rest of the file is checked in this run too
+        raw.slips = len(slips)
+        yaml_text = repair(yaml_text, slips)
     for number, line in enumerate(yaml_text.split("\n"), start=offset):
         if "\t" in line[: len(line) - len(line.lstrip())]:
             report.error(raw.source, number, "这一行开头用了制表符（Tab 键）。信息块里请只用空格缩进。", code="frontmatter.tab_indent")

@@ -7,10 +7,12 @@ from datetime import datetime
 
 from generator.checks import check_article, check_article_links, check_site
 from generator.content import read_article, scan_content
+from generator.filenames import check_file_names
 from generator.lifecycle import apply_status
 from generator.messages import Report
 from generator.model import Article
 from generator.settings import Settings
+from generator.unfinished import check_prompts, template_prompts
 
 
 @dataclass
@@ -31,11 +33,17 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
         report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
         return Board(settings, as_of, [], [])
     found = scan_content(settings.content_dir, report, settings.project_root)
+    refused = check_file_names(found, settings.content_dir, settings.project_root, report)
+    prompts = template_prompts(settings.templates_dir / "new")
     for path in found.articles:
+        if path in refused:
+            continue
         raw = read_article(path, settings.project_root, settings.content_dir, report)
         if raw is None:
             continue
-        article = check_article(raw, settings.content_dir, report, settings.public_phones)
+        if raw.front.get("draft") is not True:  # a draft is unfinished by definition
+            check_prompts(raw, prompts, report)
+        article = check_article(raw, settings.content_dir, report, settings.public_phones, as_of)
         if article is not None:
             articles.append(article)
     articles = check_site(articles, report)

@@ -58,8 +58,7 @@ def render_jobs(jobs: list[PosterJob], out_dir: Path, plan: SitePlan, report: Re
         report.error("mkdocs.yml", 1, str(exc), code="poster.failed")
         return False
     for warning in result.warnings:
-        path, _, text = warning.partition(": ")
-        report.warning(path, 1, text or warning, code="poster.warning")
+        report.warning(warning.source, 1, warning.text, code=warning.code)
     return True
 
 

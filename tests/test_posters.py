@@ -221,7 +221,9 @@ def test_long_article_prints_excerpt_and_warns(tmp_path, settings):
     text = squash(pdf_text(path))
     assert "扫码阅读全文" in text and "本文介绍了居民应当了解的法律常识。" in text
     assert report.fits["长文"].complete is False and report.fits["长文"].body_pt == 10.5
-    assert report.warnings == ["content/law/长文.md: 正文太长，海报只印了摘要和开头，请扫码阅读全文"]
+    [warning] = report.warnings  # spoken to staff: names the article and what to change
+    assert (warning.source, warning.code) == ("content/law/长文.md", "poster.cut")
+    assert "《很长的法治文章》" in warning.text and "summary" in warning.text and "poster: {size: A3}" in warning.text
     assert qr_codes(path) == [job.url]
     # reused from cache, the warning still comes
     again = render_posters([job], tmp_path / "out2", settings, tmp_path / "cache")
@@ -245,6 +247,7 @@ def test_a3_minimum_is_larger(tmp_path, settings):
     job = make_job("a3长文", "science", size="A3", body_markdown=chinese_text(6000))
     report = render_posters([job], tmp_path / "out", settings, tmp_path / "cache")
     assert report.fits["a3长文"] .body_pt == 14 and not report.fits["a3长文"].complete
+    assert "poster: {size: A3}" not in report.warnings[0].text  # already A3: shorten or summarise
     reader = pypdf.PdfReader(tmp_path / "out" / "a3长文.pdf")
     assert len(reader.pages) == 1 and abs(float(reader.pages[0].mediabox.height) - A3[1]) <= 1
 
@@ -259,8 +262,8 @@ def test_no_qr_without_url(tmp_path, settings):
         path = tmp_path / "out" / f"{job.slug}.pdf"
         assert qr_codes(path) == []
         assert "扫码" not in pdf_text(path)
-    assert report.warnings == ["content/law/无网址长文.md: 正文太长，海报只印了摘要和开头"
-                               "（没有设置 site_url，海报上没有二维码）"]
+    assert [(w.source, w.code) for w in report.warnings] == [("content/law/无网址长文.md", "poster.cut")]
+    assert "site_url" in report.warnings[0].text
 
 
 def test_markup_characters_render_literally(tmp_path, settings):
@@ -356,8 +359,8 @@ def test_blocks_from_markdown():
 def test_characters_without_glyph_are_left_out_with_warning(tmp_path, settings):
     job = make_job("表情", "notice", title="大扫除🎉通知", body_markdown="欢迎参加😀！\n\n居民\U0002A6A5先生。")
     report = render_posters([job], tmp_path / "out", settings, tmp_path / "cache")
-    assert report.warnings == ["content/notice/表情.md: 海报字体里没有这些字符，海报上略去了它们：🎉 😀 \U0002A6A5"
-                               "（如是人名用字，请在 mkdocs.yml 中指定含这些字的字体）"]
+    assert [(w.source, w.code) for w in report.warnings] == [("content/notice/表情.md", "poster.missing_glyphs")]
+    assert "🎉 😀 \U0002A6A5" in report.warnings[0].text
     text = squash(pdf_text(tmp_path / "out" / "表情.pdf"))
     assert "大扫除通知" in text and "居民先生。" in text and "😀" not in text
 

@@ -33,11 +33,12 @@ from .jobs import (
     PosterJob,
     PosterReport,
     PosterSettings,
+    PosterWarning,
 )
 from .pack import PACK_NAME, write_pack
 
 __all__ = [
-    "PosterError", "PosterFit", "PosterJob", "PosterReport", "PosterSettings",
+    "PosterError", "PosterFit", "PosterJob", "PosterReport", "PosterSettings", "PosterWarning",
     "render_posters", "poster_inputs_hash", "PACK_NAME",
 ]
 
@@ -58,15 +59,21 @@ def _validate(job: PosterJob) -> None:
         raise PosterError(f"{job.source}: 找不到封面图片 {job.cover}。")
 
 
-def _warnings(job: PosterJob, fit: PosterFit) -> list[str]:
+def _warnings(job: PosterJob, fit: PosterFit) -> list[PosterWarning]:
+    """What staff should do about this poster, naming the article (the warning is for them, not residents)."""
     out = []
     if fit.omitted:
         chars = " ".join(fit.omitted)
-        out.append(f"{job.source}: 海报字体里没有这些字符，海报上略去了它们：{chars}"
-                   f"（如是人名用字，请在 mkdocs.yml 中指定含这些字的字体）")
+        out.append(PosterWarning(job.source, "poster.missing_glyphs",
+                                 f"《{job.title}》的海报字体里没有这些字符，海报上略去了它们：{chars}"
+                                 "（如是人名用字，请在 mkdocs.yml 中指定含这些字的字体）"))
     if not fit.complete:
-        out.append(f"{job.source}: 正文太长，海报只印了摘要和开头，请扫码阅读全文" if job.url else
-                   f"{job.source}: 正文太长，海报只印了摘要和开头（没有设置 site_url，海报上没有二维码）")
+        printed = "摘要和正文开头，后面的内容居民要扫海报上的二维码看" if job.url else \
+            "摘要和正文开头（没有设置 site_url，海报上也没有二维码，居民看不到后面的内容）"
+        bigger = "" if job.size == "A3" else "，或者改印大海报：在信息块里加一行 poster: {size: A3}"
+        out.append(PosterWarning(job.source, "poster.cut",
+                                 f"《{job.title}》的正文太长，一张海报印不下，只印了{printed}。"
+                                 f"如果想印全文：删减正文，或者写一句 summary: 摘要 概括要点{bigger}。"))
     return out
 
 

@@ -65,9 +65,21 @@ class PosterFit:
     omitted: str = ""  # characters left out because no poster font has them
 
 
+@dataclass(frozen=True)
+class PosterWarning:
+    """Something staff should change in one article for its poster; `code` is the message's stable code."""
+
+    source: str
+    code: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.text}"
+
+
 @dataclass
 class PosterReport:
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[PosterWarning] = field(default_factory=list)
     fits: dict[str, PosterFit] = field(default_factory=dict)  # slug -> fit
