@@ -21,8 +21,20 @@ from generator.timeutil import BadDate, now_shanghai, parse_time
 argparse_zh.install()
 
 
+# How a value is named in help and usage errors when a command does not name it itself.
+METAVARS = {"as_of": "时间", "site_dir": "文件夹", "out": "文件夹", "config_file": "设置文件", "dev_addr": "地址:端口",
+            "limit": "个数", "target": "目标", "interval": "分钟", "log": "文件", "type": "类型", "title": "标题",
+            "paths": "文章文件"}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors in Chinese (exit code 2, as argparse does)."""
+
+    def add_argument(self, *args, **kwargs):  # type: ignore[override]
+        action = super().add_argument(*args, **kwargs)
+        if action.metavar is None and action.nargs != 0:
+            action.metavar = METAVARS.get(action.dest, "值")  # never the English dest name
+        return action
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)

@@ -249,7 +249,7 @@ def test_published_story_without_consent_is_an_error(extra: str, project: Path) 
 
 # -- nothing in English ------------------------------------------------------------------------------
 # Words staff may see in our Chinese text: the command's own names, option names, keys they write.
-ALLOWED = {"board", "build", "check", "new", "serve", "poster", "help", "as", "of", "site", "dir", "no", "posters",
+ALLOWED = {"board", "build", "check", "new", "serve", "poster", "next", "publish", "watch", "deploy", "name", "SSH", "help", "as", "of", "site", "dir", "no", "posters",
            "fix", "encoding", "config", "file", "dev", "addr", "lan", "out", "notice", "story", "science", "law",
            "content", "md", "mkdocs", "yml", "YYYY", "MM", "DD", "HH", "UTF", "GBK", "orig", "proof", "pdf",
            "frobnicate", "bogus", "extra", "poem"}  # the last ones: what the test typed, echoed back
@@ -261,6 +261,7 @@ ENGLISH = ["usage", "positional", "options", "arguments", "error", "required", "
     ["-h"], ["build", "-h"], ["check", "-h"], ["new", "-h"], ["serve", "-h"], ["poster", "-h"],
     [], ["frobnicate"], ["new"], ["new", "notice"], ["poster"], ["build", "--as-of", "明天"],
     ["check", "--bogus"], ["serve", "-a"], ["build", "extra"], ["new", "poem", "一首诗"],
+    ["next", "-h"], ["publish", "-h"], ["watch", "-h"], ["next", "--limit", "x"],
 ])
 def test_the_command_line_never_speaks_english(args: list[str], project: Path) -> None:
     result = run_board(project, *args)
@@ -269,6 +270,6 @@ def test_the_command_line_never_speaks_english(args: list[str], project: Path) -
     assert re.search(r"[\u4e00-\u9fff]", said), said
     for word in ENGLISH:
         assert word not in said, (word, said)
-    leftover = re.sub(r"--?[A-Za-z][\w-]*|https?://\S+|[\w./-]+\.(md|yml|pdf)\b", " ", said)
+    leftover = re.sub(r"--?[A-Za-z][\w-]*|https?://\S+|[\w./-]+\.(md|yml|pdf|log)\b", " ", said)
     words = {w for w in re.findall(r"[A-Za-z]{2,}", leftover)} - ALLOWED
     assert not words, (words, said)
