@@ -7,15 +7,13 @@ still get theirs. Exit codes as everywhere: 0 done, 1 content errors or a failed
 
 from __future__ import annotations
 
-import os
 import sys
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 from generator.messages import Report
 from generator.publish.files import site_files
+from generator.publish.lock import file_lock
 from generator.publish.releases import DeployError, Outcome
 from generator.publish.targets import TYPES, Target, load_targets
 
@@ -31,33 +29,10 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-@contextmanager
-def publish_lock(site_dir: Path) -> Iterator[None]:
+def publish_lock(site_dir: Path):
     """One publish at a time per project (board watch and a manual board publish may meet)."""
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(site_dir.parent / f".{site_dir.name}.publish.lock", "a+") as handle:
-        if os.name == "nt":  # Windows has no flock; msvcrt's lock retries for 10 s, so loop
-            import msvcrt
-
-            while True:
-                try:
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-                    break
-                except OSError:
-                    say("另一个发布任务正在进行，等它完成……")
-            yield
-            return
-        import fcntl
-
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say("另一个发布任务正在进行，等它完成……")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(site_dir.parent / f".{site_dir.name}.publish.lock",
+                     on_wait=lambda: say("另一个发布任务正在进行，等它完成……"))
 
 
 def _targets(config_file: Path, name: str | None) -> tuple[object, list[Target]] | int:
