@@ -17,16 +17,13 @@ from generator.body_checks import check_links, check_privacy, check_unsafe_html
 from generator.content import RawArticle
 from generator.front_mistakes import looks_like_draft
 from generator.messages import Report
-from generator.model import (CATEGORIES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
-                             PosterOptions)
+from generator.model import (CATEGORIES, CATEGORY_BY_LABEL, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES,
+                             TYPE_BY_LABEL, TYPES, Article, Event, PosterOptions)
 from generator.summary import derive_summary
 from generator.timeutil import BadDate, parse_time
 
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
               "pinned", "urgent", "draft", "event", "poster", "consent", "slug")
-TYPE_BY_LABEL = {label: key for key, (label, _) in TYPES.items()}
-CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
 RESERVED_SLUGS = {"index", "page", "tags", "category", "archive", "kiosk", "posters", "search", "assets"}
 MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
 MAX_SLUG_BYTES = 240  # <slug>.pdf, <slug>.svg and the page folder must stay under file systems' 255 bytes
@@ -334,7 +331,7 @@ def _kind(value: Any) -> str:
 
 
 def _type_choices() -> str:
-    return "、".join(f"{k}（{label}）" for k, (label, _) in TYPES.items())
+    return "、".join(f"{k}（{t.label}）" for k, t in TYPES.items())
 
 
 def _category_choices() -> str:

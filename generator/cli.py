@@ -16,7 +16,8 @@ from pathlib import Path
 
 from generator import argparse_zh
 from generator.messages import Report
-from generator.timeutil import BadDate, now_shanghai, parse_time
+from generator.model import types_text
+from generator.timeutil import BadDate, beijing, now_shanghai, parse_time
 
 argparse_zh.install()
 
@@ -69,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="把 GBK、UTF-16 等编码的文章改存为 UTF-8（原文件另存为 .orig）")
 
     new = sub.add_parser("new", help="按模板新建一篇文章", description="按模板新建一篇文章")
-    new.add_argument("type", metavar="类型", help="文章类型：notice 通知公告、story 道德模范、science 科普知识、law 法治宣传")
+    new.add_argument("type", metavar="类型", help=f"文章类型：{types_text()}")
     new.add_argument("title", metavar="标题", help="文章标题")
 
     serve = sub.add_parser("serve", help="本地预览，保存文件后自动刷新", description="本地预览，保存文件后自动刷新")
@@ -132,7 +133,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     site_dir = board.settings.site_dir
     posters = board.settings.posters and not args.no_posters
-    print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {board.as_of:%Y-%m-%d %H:%M} 计算）……", file=sys.stderr)
+    print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {beijing(board.as_of, 'minute')} 计算）……", file=sys.stderr)
     with build_lock(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr)):
         clear_leftovers(site_dir)
         staging = new_staging_dir(site_dir)
@@ -172,7 +173,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     address = args.dev_addr or "127.0.0.1:8000"
     print(f"正在启动预览……浏览器打开 http://{address}/ ，保存文件后页面会自动刷新。按 Ctrl+C 结束。", file=sys.stderr)
-    serve(args.config_file.resolve(), args.dev_addr, f"{args.as_of:%Y-%m-%d %H:%M}" if args.as_of else None)
+    serve(args.config_file.resolve(), args.dev_addr, beijing(args.as_of, "minute") if args.as_of else None)
     return 0
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
-from email.utils import format_datetime
-from urllib.parse import quote
+from datetime import timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import icalendar
 
 from generator.model import Article, Status
 from generator.plan import SitePlan
-from generator.timeutil import SHANGHAI, iso, now_shanghai
+from generator.timeutil import beijing, event_span, iso, now_shanghai, to_beijing
 
 FEED_ITEMS = 50
+DC = "http://purl.org/dc/elements/1.1/"  # RSS 2.0's <author> must be an e-mail address; a name goes in dc:creator
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -51,39 +51,51 @@ def article_json(article: Article) -> dict:
         "event": event_json(article),
         "author": article.author,
         "cover": article.cover,
+        # as residents read them, from the one formatter the site and posters use (the kiosk shows these)
+        "display": {
+            "date": beijing(article.date),
+            "expires": beijing(article.expires) if article.expires else None,
+            "event": event_span(article.event.start, article.event.end) if article.event else None,
+        },
     }
 
 
-def board_json(plan: SitePlan, posters: bool) -> dict:
-    """The manifest: every published article, current ones in board order first, then expired."""
+def manifest(plan: SitePlan, articles: list[Article], posters: bool) -> dict:
+    """The board.json form, for board.json itself and the kiosk's embedded first set."""
     board = plan.board
-    expired = [a for a in board.published if a.status is Status.EXPIRED]
-    articles = []
-    for article in plan.current + expired:
+    entries = []
+    for article in articles:
         entry = article_json(article)
         if not posters:
             entry["poster"] = None
-        articles.append(entry)
+        entries.append(entry)
     return {
         "generated_at": iso(now_shanghai()),
         "as_of": iso(board.as_of),
         "site_url": board.settings.site_url,
         "community": board.settings.community,
-        "articles": articles,
+        "articles": entries,
     }
+
+
+def board_json(plan: SitePlan, posters: bool) -> dict:
+    """The manifest: every published article, current ones in board order first, then expired."""
+    expired = [a for a in plan.board.published if a.status is Status.EXPIRED]
+    return manifest(plan, plan.current + expired, posters)
 
 
 def feed_xml(plan: SitePlan) -> bytes:
     """RSS 2.0 of the current articles, newest first."""
     settings = plan.board.settings
     base = settings.site_url or ""
+    ET.register_namespace("dc", DC)
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = settings.site_name
     ET.SubElement(channel, "link").text = base or "./"
     ET.SubElement(channel, "description").text = f"{settings.community}的通知公告、道德模范、科普知识和法治宣传"
     ET.SubElement(channel, "language").text = "zh-CN"
-    ET.SubElement(channel, "lastBuildDate").text = format_datetime(plan.board.as_of)
+    ET.SubElement(channel, "lastBuildDate").text = beijing(plan.board.as_of, "rfc822")
     newest = sorted(plan.current, key=lambda a: a.date, reverse=True)[:FEED_ITEMS]
     for article in newest:
         item = ET.SubElement(channel, "item")
@@ -93,9 +105,9 @@ def feed_xml(plan: SitePlan) -> bytes:
         ET.SubElement(item, "guid", isPermaLink="true" if settings.site_url else "false").text = link
         ET.SubElement(item, "description").text = xml_text(article.summary)
         ET.SubElement(item, "category").text = xml_text(article.type_label)
-        ET.SubElement(item, "pubDate").text = format_datetime(article.date)
+        ET.SubElement(item, "pubDate").text = beijing(article.date, "rfc822")
         if article.author:
-            ET.SubElement(item, "author").text = xml_text(article.author)
+            ET.SubElement(item, f"{{{DC}}}creator").text = xml_text(article.author)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="utf-8")
 
 
@@ -114,9 +126,9 @@ def calendar_ics(plan: SitePlan) -> bytes:
         event = icalendar.Event()
         event.add("uid", f"{article.slug}@{host}")
         event.add("summary", article.title)
-        event.add("dtstart", article.event.start.astimezone(SHANGHAI))
-        event.add("dtend", (article.event.end or article.event.start + timedelta(hours=1)).astimezone(SHANGHAI))
-        event.add("dtstamp", article.date)
+        event.add("dtstart", to_beijing(article.event.start))
+        event.add("dtend", to_beijing(article.event.end or article.event.start + timedelta(hours=1)))
+        event.add("dtstamp", article.date.astimezone(timezone.utc))  # RFC 5545: DTSTAMP is always UTC
         if article.event.location:
             event.add("location", article.event.location)
         event.add("description", article.summary)
@@ -124,6 +136,7 @@ def calendar_ics(plan: SitePlan) -> bytes:
         if link:
             event.add("url", link)
         cal.add_component(event)
+    cal.add_missing_timezones()  # the VTIMEZONE for every TZID used (RFC 5545 3.2.19), from the tz database
     return cal.to_ical()
 
 

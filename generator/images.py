@@ -7,8 +7,9 @@ import hashlib
 import io
 from pathlib import Path
 
+from generator.model import CLEANABLE_SUFFIXES
+
 GPS_IFD = 0x8825
-CLEANABLE = {".jpg", ".jpeg", ".png", ".webp"}
 
 
 MAX_SIDE = 1600  # px: sharp on a phone and on an A4 poster at 150 dpi, a tenth of a camera's bytes
@@ -44,7 +45,7 @@ def publishable(data: bytes) -> bytes | None:
 
 def public_copy(path: Path, cache_dir: Path) -> Path:
     """A path to the picture to embed (posters): the original, or a GPS-free, scaled copy in cache_dir."""
-    if path.suffix.lower() not in CLEANABLE:
+    if path.suffix.lower() not in CLEANABLE_SUFFIXES:
         return path
     data = path.read_bytes()
     cleaned = publishable(data)

@@ -9,32 +9,21 @@ article at its `expires` time by the screen's own clock.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 from pathlib import Path
 
-from generator.qr import make_qr
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from generator.feeds import article_json
+from generator.feeds import manifest
 from generator.model import TYPES
 from generator.plan import SitePlan
-from generator.timeutil import iso, now_shanghai
+from generator.qr import qr_svg
 
 KIOSK_DIR = "kiosk"
 REFRESH_SECONDS = 300  # re-read board.json every 5 minutes
 RESUME_SECONDS = 60  # a paused screen carries on by itself after a minute
 ASSETS = ("kiosk.js", "kiosk.css")
-
-
-def qr_svg(url: str) -> str:
-    """An SVG QR code of `url`: dark on white with the quiet zone, sized by CSS."""
-    code = make_qr(url)
-    buf = io.BytesIO()
-    code.save(buf, kind="svg", border=4, scale=1, xmldecl=False, svgns=True, omitsize=True,
-              dark="#000000", light="#ffffff")
-    return buf.getvalue().decode("ascii")
 
 
 def _script_json(value: object) -> str:
@@ -50,20 +39,8 @@ def on_screen(plan: SitePlan) -> list:
 
 
 def kiosk_data(plan: SitePlan) -> dict:
-    """The initial set, in board.json's own form (so the script treats both alike)."""
-    settings = plan.board.settings
-    articles = []
-    for article in on_screen(plan):
-        entry = article_json(article)
-        entry["poster"] = None  # the kiosk shows no poster links
-        articles.append(entry)
-    return {
-        "generated_at": iso(now_shanghai()),
-        "as_of": iso(plan.board.as_of),
-        "site_url": settings.site_url,
-        "community": settings.community,
-        "articles": articles,
-    }
+    """The initial set, in board.json's own form (so the script treats both alike); no poster links."""
+    return manifest(plan, on_screen(plan), posters=False)
 
 
 def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
@@ -103,6 +80,6 @@ def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
         versions=versions,
         data_json=_script_json(kiosk_data(plan)),
         qr_json=_script_json(qr_inline),
-        type_labels_json=_script_json({key: label for key, (label, _section) in TYPES.items()}),
+        type_labels_json=_script_json({key: t.label for key, t in TYPES.items()}),
     )
     (out / "index.html").write_text(html, encoding="utf-8")

@@ -26,23 +26,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
-from generator.images import CLEANABLE, publishable
+from generator.images import publishable
 from generator.load import Board, load_board
 from generator.messages import Report
-from generator.model import Article
+from generator.model import ASSET_SUFFIXES, CLEANABLE_SUFFIXES, TYPES, Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
 from generator.settings import DEFAULTS, settings_from_mapping
 from generator.summary import reading_minutes
-from generator.timeutil import BadDate, chinese_date, has_time, now_shanghai, parse_time
+from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse_time
 
 log = logging.getLogger("mkdocs.plugins.board")
 
-# Files beside articles that are published as they are; anything else (notes, .orig backups,
-# Word files' lock files, scripts) stays out of the site.
-PUBLISHED_ASSETS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".doc", ".docx", ".xls", ".xlsx",
-                    ".ppt", ".pptx", ".mp3", ".mp4"}
 PROGRESS_FROM = 60  # pages; smaller builds are quick enough to stay quiet
 
 
@@ -139,12 +135,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # file), and only files the scan of content/ found readable.
         used = sorted({asset for a in plan.board.published for asset in a.assets} & plan.board.files)
         for src_uri in used:
-            if Path(src_uri).suffix.lower() not in PUBLISHED_ASSETS:
+            if Path(src_uri).suffix.lower() not in ASSET_SUFFIXES:
                 continue
             file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
             if file.dest_uri in theme_dests:
                 continue  # never replaces the theme's own scripts and styles
-            if Path(src_uri).suffix.lower() in CLEANABLE:
+            if Path(src_uri).suffix.lower() in CLEANABLE_SUFFIXES:
                 cleaned = publishable(file.content_bytes)
                 if cleaned is not None:
                     file.content_bytes = cleaned  # without the camera's GPS position, at a phone's size
@@ -202,8 +198,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.globals["board"] = BoardView(self.plan, self._posters_on())
-        env.filters["cn_date"] = lambda value, with_time=None: chinese_date(
-            value, has_time(value) if with_time is None else with_time)
+        env.filters["beijing"] = beijing  # the one date formatter of every output
+        env.globals["event_span"] = event_span
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
         return env
 
@@ -241,6 +237,8 @@ class BoardView:
         self.urgent = plan.urgent
         self.nav = plan.nav
         self.as_of = plan.board.as_of
+        # (type key, label, section URL) of the four types, in the model's order
+        self.sections = [(key, t.label, f"{t.section}/") for key, t in TYPES.items()]
 
     def tag_url(self, tag: str) -> str:
         return self.plan.tag_urls[tag]

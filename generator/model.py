@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Status(str, Enum):
@@ -19,14 +20,21 @@ class Status(str, Enum):
         return self in (Status.CURRENT, Status.EXPIRED)
 
 
-# type key -> (Chinese label, URL section folder)
-TYPES: dict[str, tuple[str, str]] = {
-    "notice": ("通知公告", "notices"),
-    "story": ("道德模范", "stories"),
-    "science": ("科普知识", "science"),
-    "law": ("法治宣传", "law"),
-}
+class ArticleType(NamedTuple):
+    label: str  # Chinese name, accepted as the front matter value too
+    section: str  # URL folder of its pages and section listing
 
+
+# The four article types: every list of types (checks, plan, posters, kiosk, templates, help) reads this.
+TYPES: dict[str, ArticleType] = {
+    "notice": ArticleType("通知公告", "notices"),
+    "story": ArticleType("道德模范", "stories"),
+    "science": ArticleType("科普知识", "science"),
+    "law": ArticleType("法治宣传", "law"),
+}
+TYPE_BY_LABEL = {t.label: key for key, t in TYPES.items()}
+
+# The six areas of the community plan: key -> Chinese label.
 CATEGORIES: dict[str, str] = {
     "education": "社区教育",
     "culture": "社区文化",
@@ -35,6 +43,20 @@ CATEGORIES: dict[str, str] = {
     "environment": "社区环境",
     "governance": "社区管理",
 }
+CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
+
+# Files beside articles, by suffix: which are pictures (a cover must be one), which are published
+# at all (anything else, such as notes, .orig backups or Word's lock files, stays out of the site),
+# and which pictures are re-saved without GPS and scaled (images.py).
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"})
+ASSET_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".mp3", ".mp4"}
+CLEANABLE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+
+
+def types_text() -> str:
+    """notice 通知公告、story 道德模范…: the choices as staff read them in help and messages."""
+    return "、".join(f"{key} {t.label}" for key, t in TYPES.items())
+
 
 POSTER_SIZES = ("A4", "A3")
 POSTER_ORIENTATIONS = ("portrait", "landscape")
@@ -84,11 +106,11 @@ class Article:
 
     @property
     def type_label(self) -> str:
-        return TYPES[self.type][0]
+        return TYPES[self.type].label
 
     @property
     def section(self) -> str:
-        return TYPES[self.type][1]
+        return TYPES[self.type].section
 
     @property
     def category_label(self) -> str | None:

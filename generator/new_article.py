@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jinja2
 
-from generator.checks import TYPE_BY_LABEL
-from generator.model import TYPES
+from generator.model import TYPE_BY_LABEL, TYPES, types_text
+from generator.timeutil import beijing
 
 _UNSAFE = re.compile(r"[\\/#?%:*\"<>|\s，。、；：！？“”‘’（）()\[\]【】《》]+")
 
@@ -17,15 +17,14 @@ _UNSAFE = re.compile(r"[\\/#?%:*\"<>|\s，。、；：！？“”‘’（）()
 def file_stem(title: str, when: datetime) -> str:
     """A file name staff recognise: the date, then the title without characters URLs or Windows refuse."""
     cleaned = _UNSAFE.sub("-", title).strip("-.")[:30] or "新文章"
-    return f"{when:%Y-%m-%d}-{cleaned}"
+    return f"{beijing(when, 'day')}-{cleaned}"
 
 
 def create_article(settings, type_name: str, title: str, when: datetime) -> tuple[Path | None, str | None]:
     """Write the new file; return (path, problem). Never overwrites."""
     type_key = type_name if type_name in TYPES else TYPE_BY_LABEL.get(type_name)
     if type_key is None:
-        choices = "、".join(f"{k}（{v[0]}）" for k, v in TYPES.items())
-        return None, f"不认识的文章类型“{type_name}”。可选：{choices}。"
+        return None, f"不认识的文章类型“{type_name}”。可选：{types_text()}。"
     title = title.strip()
     if not title or len(title) > 64:
         return None, "标题不能为空，也不能超过 64 个字。"
@@ -33,8 +32,8 @@ def create_article(settings, type_name: str, title: str, when: datetime) -> tupl
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}  # titles stay readable in the file
-    text = env.get_template(f"{type_key}.md").render(title=title, date=f"{when:%Y-%m-%d}", type=type_key)
-    folder = settings.content_dir / TYPES[type_key][1]
+    text = env.get_template(f"{type_key}.md").render(title=title, date=beijing(when, "day"), type=type_key)
+    folder = settings.content_dir / TYPES[type_key].section
     path = folder / f"{file_stem(title, when)}.md"
     folder.mkdir(parents=True, exist_ok=True)
     try:

@@ -14,7 +14,7 @@ from math import ceil
 from generator.lifecycle import board_order, current_in_board_order, event_over_at, newest_first
 from generator.load import Board
 from generator.model import CATEGORIES, TYPES, Article, Status
-from generator.timeutil import SHANGHAI
+from generator.timeutil import beijing
 
 
 @dataclass
@@ -106,7 +106,7 @@ def plan_site(board: Board) -> SitePlan:
     pages = [home]
 
     nav: list[tuple[str, str]] = []
-    for type_key, (label, section) in TYPES.items():
+    for type_key, (label, section) in TYPES.items():  # ArticleType unpacks as (label, section)
         items = [a for a in current if a.type == type_key]
         pages += paginate("section", type_key, label, f"{section}/", items, per_page)
         nav.append((label, f"{section}/"))
@@ -119,7 +119,7 @@ def plan_site(board: Board) -> SitePlan:
             by_category[article.category].append(article)
         for tag in article.tags:
             by_tag[tag].append(article)
-        by_month[article.date.astimezone(SHANGHAI).strftime("%Y-%m")].append(article)
+        by_month[beijing(article.date, "month")].append(article)
 
     category_urls = {}
     for key, label in CATEGORIES.items():
@@ -137,8 +137,7 @@ def plan_site(board: Board) -> SitePlan:
 
     archive = ListingPage(kind="archive", key="archive", title="往期归档", url="archive/", first_url="archive/")
     for month in sorted(by_month, reverse=True):
-        year, mon = month.split("-")
-        label = f"{year}年{int(mon)}月"
+        label = beijing(by_month[month][0].date, "month_cn")
         archive.groups.append((label, f"archive/{month}/", len(by_month[month])))
         pages += paginate("month", month, f"{label}归档", f"archive/{month}/",
                           sorted(by_month[month], key=newest_first), per_page)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from generator.fold import fold
 from generator.model import Article, Status
-from generator.timeutil import SHANGHAI
+from generator.timeutil import beijing
 
 VERSION = 1
 CHUNK = 2000
@@ -85,11 +85,6 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()
 
 
-def normalise(text: str) -> str:
-    """Per character NFKC + lower case, keeping the length (so offsets match the original)."""
-    return fold(text)
-
-
 def shard_of(bigram: str, shards: int) -> int:
     """FNV-1a over code points; search.js computes the same."""
     value = 0x811C9DC5
@@ -111,7 +106,7 @@ def postings(texts: list[str]) -> dict[str, list[list[int]]]:
     table: dict[str, list[list[int]]] = defaultdict(list)
     for doc, text in enumerate(texts):
         local: dict[str, list[int]] = defaultdict(list)
-        for m in _WORD.finditer(normalise(text)):
+        for m in _WORD.finditer(fold(text)):  # per character, so offsets stay the original's
             run, base = m.group(0), m.start()
             for position, bigram in enumerate(map(str.__add__, run, run[1:]), base):
                 local[bigram].append(position)
@@ -130,7 +125,6 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> None:
         shutil.rmtree(out)
     for sub in ("s", "d", "t"):
         (out / sub).mkdir(parents=True)
-    docs = [d for d in docs if d.article.status.published]
     texts = [d.text for d in docs]
     table = postings(texts)
     shards = shard_count(len(table))
@@ -143,7 +137,7 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> None:
         rows = []
         for d in docs[start:start + DOCS_PER_PAGE]:
             a = d.article
-            rows.append([a.url, a.title, a.type_label, f"{a.date.astimezone(SHANGHAI):%Y-%m-%d}", a.status is Status.EXPIRED, len(a.title),
+            rows.append([a.url, a.title, a.type_label, beijing(a.date, "day"), a.status is Status.EXPIRED, len(a.title),
                          len(d.head)])
         _dump(out / "d" / f"{start // DOCS_PER_PAGE}.json", rows)
     for doc, text in enumerate(texts):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -67,20 +68,74 @@ def now_shanghai() -> datetime:
     return datetime.now(SHANGHAI).replace(microsecond=0)
 
 
-def iso(value: datetime) -> str:
-    """ISO 8601 in Shanghai time, as board.json shows it."""
-    return value.astimezone(SHANGHAI).isoformat()
+WEEKDAYS = "一二三四五六日"
+FORMS = ("auto", "date", "datetime", "weekday", "clock", "iso", "rfc822", "day", "minute", "month", "month_cn")
 
 
-def chinese_date(value: datetime, with_time: bool = False) -> str:
-    """2026年11月20日 (and 08:30 when the time matters), the form residents read."""
-    local = value.astimezone(SHANGHAI)
+def beijing(value: datetime, form: str = "auto") -> str:
+    """Every date any output shows (site, kiosk, posters, feeds, search, calendar text) is written here,
+    in Beijing time whatever offset the front matter gave, so no two outputs can disagree.
+
+    auto      2026年11月20日, with " 08:30" when the time is not midnight
+    date      2026年11月20日
+    datetime  2026年11月20日 08:30
+    weekday   2026年11月20日（星期五）
+    clock     08:30
+    iso       2026-11-20T08:30:00+08:00 (board.json)
+    rfc822    Fri, 20 Nov 2026 08:30:00 +0800 (RSS)
+    day       2026-11-20 (search index, file names)
+    minute    2026-11-20 08:30 (as staff write it: messages, --as-of)
+    month     2026-11 (archive URLs)
+    month_cn  2026年11月 (archive titles)
+    """
+    local = to_beijing(value)
+    if form == "iso":
+        return local.isoformat()
+    if form == "rfc822":
+        return format_datetime(local)
+    if form == "day":
+        return f"{local:%Y-%m-%d}"
+    if form == "minute":
+        return f"{local:%Y-%m-%d %H:%M}"
+    if form == "month":
+        return f"{local:%Y-%m}"
+    if form == "month_cn":
+        return f"{local.year}年{local.month}月"
+    if form == "clock":
+        return f"{local:%H:%M}"
+    if form not in FORMS:
+        raise ValueError(f"unknown date form {form!r}")
     text = f"{local.year}年{local.month}月{local.day}日"
-    if with_time:
+    if form == "weekday":
+        return text + f"（星期{WEEKDAYS[local.weekday()]}）"
+    if form == "datetime" or (form == "auto" and has_time(local)):
         text += f" {local:%H:%M}"
     return text
 
 
+def event_span(start: datetime, end: datetime | None) -> str:
+    """An event's time as residents read it on every output: 2026年11月22日（星期日）09:00—11:30; no clock
+    times when both ends are at midnight (an all-day event); 至 between different days."""
+    timed = has_time(start) or (end is not None and has_time(end))
+    text = beijing(start, "weekday") + (beijing(start, "clock") if timed else "")
+    if end is not None:
+        if beijing(end, "day") == beijing(start, "day"):
+            text += "—" + beijing(end, "clock") if timed else ""
+        else:
+            text += " 至 " + beijing(end, "weekday") + (beijing(end, "clock") if timed else "")
+    return text
+
+
+def to_beijing(value: datetime) -> datetime:
+    """The same moment on Beijing's clock; a naive time is taken as Beijing time already (never the machine's zone)."""
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+
+
+def iso(value: datetime) -> str:
+    """ISO 8601 in Beijing time, as board.json shows it."""
+    return beijing(value, "iso")
+
+
 def has_time(value: datetime) -> bool:
-    local = value.astimezone(SHANGHAI)
+    local = to_beijing(value)
     return (local.hour, local.minute) != (0, 0)

@@ -163,7 +163,7 @@ def test_kiosk_slide_shows_event_and_a_qr_code_to_the_full_url(open_kiosk, curre
     while kiosk.status()["current"] != event["slug"]:
         page.locator("[data-action=next]").click()
     facts = page.locator(".kiosk-facts").inner_text()
-    assert "活动时间" in facts and "2026年12月5日 09:00—11:30" in facts
+    assert "活动时间" in facts and "2026年12月5日（星期六）09:00—11:30" in facts
     assert event["event"]["location"] in facts
     assert event["author"] in facts
     png = page.locator(".kiosk-qr__code").screenshot(animations="disabled")

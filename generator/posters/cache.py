@@ -15,6 +15,8 @@ from pathlib import Path
 
 import typst
 
+from generator import model, qr, timeutil
+
 from .fonts import FontSet, file_hash, load_fonts
 from .jobs import PosterFit, PosterJob, PosterSettings
 
@@ -38,6 +40,8 @@ def environment_hash(settings: PosterSettings, fonts: FontSet) -> str:
     h.update(fonts.digest().encode())
     h.update(typst.__version__.encode() if hasattr(typst, "__version__") else b"typst")
     h.update(_tree_hash(Path(__file__).parent, "*.py").encode())
+    for shared in (timeutil, qr, model):  # the date formatter, the QR maker and the type labels posters use
+        h.update(file_hash(Path(shared.__file__)).encode())
     return h.hexdigest()
 
 

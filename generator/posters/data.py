@@ -1,24 +1,24 @@
 """PosterJob -> the dictionary a Typst template receives as JSON.
 
 Everything a template shows is decided here or in the template; the
-template never sees Markdown or Python objects. Dates are written the
-Chinese way, event times as staff would write them on a notice.
+template never sees Markdown or Python objects. Dates are written by
+generator.timeutil.beijing, the one formatter every output uses.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from pathlib import PurePosixPath
+
+from generator.model import TYPES
+from generator.qr import qr_svg
+from generator.timeutil import beijing, event_span
 
 from .body import block_text, blocks_from_markdown
 from .fonts import FontSet, missing_glyphs
 from .jobs import PosterJob, PosterSettings
-from .qr import qr_svg
 
-TYPE_LABELS = {"notice": "通知公告", "story": "道德模范", "science": "科普知识", "law": "法治宣传"}
-WEEKDAYS = "一二三四五六日"
 
 # Body size range in pt: start large for reading at the board, never below
 # the readable minimum the issue sets (10.5 pt on A4, 14 pt on A3).
@@ -26,30 +26,6 @@ FIT = {"A4": (20.0, 10.5), "A3": (28.0, 14.0)}
 STEP = 0.5
 _GREETING = re.compile(r"^.{1,24}[：:]$")
 _SPACE = re.compile(r"\s+")
-
-
-def chinese_date(d: datetime) -> str:
-    """2026年11月20日 (Arabic numerals, as GB/T 9704 has it for 成文日期)."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def event_time(start: datetime, end: datetime | None) -> str:
-    """11月22日（星期六）09:00—11:30; an all-day or multi-day event without
-    clock times when both ends are at midnight."""
-    def day(d: datetime) -> str:
-        return f"{d.year}年{d.month}月{d.day}日（星期{WEEKDAYS[d.weekday()]}）"
-
-    def clock(d: datetime) -> str:
-        return f"{d.hour:02d}:{d.minute:02d}"
-
-    timed = (start.hour, start.minute) != (0, 0) or (end and (end.hour, end.minute) != (0, 0))
-    text = day(start) + (" " + clock(start) if timed else "")
-    if end:
-        if end.date() == start.date():
-            text += "—" + clock(end) if timed else ""
-        else:
-            text += " 至 " + day(end) + (" " + clock(end) if timed else "")
-    return text
 
 
 def _capacity(size: str, orientation: str) -> float:
@@ -118,12 +94,12 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
 
     event = None
     if job.event and job.event.get("start"):
-        event = {"time": event_time(job.event["start"], job.event.get("end")),
+        event = {"time": event_span(job.event["start"], job.event.get("end")),
                  "place": job.event.get("location") or None}
 
     data = {
         "kind": job.type,
-        "type-label": TYPE_LABELS.get(job.type, job.type),
+        "type-label": TYPES[job.type].label,
         "paper": "a4" if job.size == "A4" else "a3",
         "flipped": job.orientation == "landscape",
         "k": 1.0 if job.size == "A4" else 1.4142,
@@ -133,7 +109,7 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
         "author": job.author or settings.committee,
         # who wrote a story, science or law article (a notice signs it instead)
         "contributor": job.author if job.type != "notice" and job.author != settings.committee else None,
-        "date": chinese_date(job.date),
+        "date": beijing(job.date, "date"),  # Beijing time, as on the site and the kiosk
         "category": job.category_label,
         "tags": list(job.tags),
         "urgent": job.urgent,
@@ -157,7 +133,7 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     data.update({
         "omitted": "".join(omitted),
         "cover": cover,
-        "qr": qr_svg(job.url) if job.url else None,
+        "qr": qr_svg(job.url, quiet_zone=2, scale=4, sized=True) if job.url else None,  # the template frames it
         "fonts": {"regular": fam, "regular-weight": fonts.regular.weight,
                   "bold": bold, "bold-weight": fonts.bold.weight},
     })

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-TYPES = ("notice", "story", "science", "law")
-SIZES = ("A4", "A3")
-ORIENTATIONS = ("portrait", "landscape")
+from generator.model import POSTER_ORIENTATIONS as ORIENTATIONS, POSTER_SIZES as SIZES, TYPES  # noqa: F401 (re-exported)
 
 
 class PosterError(Exception):

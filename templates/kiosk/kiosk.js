@@ -61,9 +61,6 @@
              min: d.getUTCMinutes(), wd: d.getUTCDay() };
   }
   function two(n) { return (n < 10 ? "0" : "") + n; }
-  function cnDate(ms) { var t = shanghai(ms); return t.y + "年" + t.m + "月" + t.d + "日"; }
-  function cnTime(ms) { var t = shanghai(ms); return two(t.h) + ":" + two(t.min); }
-  function hasTime(ms) { var t = shanghai(ms); return t.h !== 0 || t.min !== 0; }
   function parseTime(text) {
     if (typeof text !== "string") return NaN;
     return Date.parse(text);
@@ -121,15 +118,11 @@
     list.appendChild(row);
   }
 
-  function eventText(event) {
-    var start = parseTime(event.start);
-    if (!isFinite(start)) return "";
-    var text = cnDate(start) + (hasTime(start) ? " " + cnTime(start) : "");
-    var end = parseTime(event.end);
-    if (isFinite(end)) {
-      text += cnDate(end) === cnDate(start) ? "—" + cnTime(end) : " 至 " + cnDate(end) + (hasTime(end) ? " " + cnTime(end) : "");
-    }
-    return text;
+  /* Dates and event times come written from the build (board.json's `display`, from the one date
+     formatter the site and the posters use), so the screen never shows a date differently. */
+  function shown(a, key) {
+    var d = a.display;
+    return d && typeof d === "object" && typeof d[key] === "string" ? d[key] : "";
   }
 
   function encodePath(path) {
@@ -154,14 +147,12 @@
 
     var facts = el("dl", "kiosk-facts");
     if (a.event && typeof a.event === "object") {
-      fact(facts, "活动时间", eventText(a.event), "kiosk-fact--event");
+      fact(facts, "活动时间", shown(a, "event"), "kiosk-fact--event");
       fact(facts, "活动地点", typeof a.event.location === "string" ? a.event.location : "", "kiosk-fact--event");
     }
-    var date = parseTime(a.date);
-    if (isFinite(date)) fact(facts, "发布日期", cnDate(date));
+    fact(facts, "发布日期", shown(a, "date"));
     fact(facts, "发布单位", typeof a.author === "string" && a.author ? a.author : config.committee);
-    var expires = parseTime(a.expires);
-    if (isFinite(expires)) fact(facts, "有效期至", cnDate(expires) + (hasTime(expires) ? " " + cnTime(expires) : ""));
+    fact(facts, "有效期至", shown(a, "expires"));
     node.appendChild(facts);
 
     var side = el("div", "kiosk-slide__side");
