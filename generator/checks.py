@@ -20,7 +20,7 @@ from generator.messages import Report
 from generator.model import (CATEGORIES, CATEGORY_BY_LABEL, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES,
                              TYPE_BY_LABEL, TYPES, Article, Event, PosterOptions)
 from generator.summary import derive_summary
-from generator.timeutil import BadDate, parse_time
+from generator.timeutil import BadDate, beijing, parse_time
 
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
               "pinned", "urgent", "draft", "event", "poster", "consent", "slug")
@@ -126,7 +126,7 @@ class _Checker:
         unpublished = draft or (date is not None and self.as_of is not None and date > self.as_of)
         if type_ == "story" and not consent and unpublished and not draft:
             self.warning("consent" if "consent" in self.front else "type",
-                         f"道德模范文章还没有写 consent: true（本人同意）。它定在 {date:%Y-%m-%d %H:%M} 发布，到时如果还没有取得同意，"
+                         f"道德模范文章还没有写 consent: true（本人同意）。它定在 {beijing(date, 'minute')} 发布，到时如果还没有取得同意，"
                          "整个网站会生成失败。请在那之前取得本人同意并写 consent: true，或改成 draft: true。",
                          code="story.consent_pending")
         if type_ == "story" and not consent and not unpublished:

@@ -224,9 +224,9 @@ def cmd_next(args: argparse.Namespace) -> int:
             return 1
     lines = moment_lines(board, board.as_of, args.limit)
     if not lines:
-        print(f"从 {board.as_of:%Y-%m-%d %H:%M} 起，没有定时发布、到期或活动结束的文章：网站不会自动变化。")
+        print(f"从 {beijing(board.as_of, 'minute')} 起，没有定时发布、到期或活动结束的文章：网站不会自动变化。")
     else:
-        print(f"从 {board.as_of:%Y-%m-%d %H:%M} 起，网站会在这些时间自动变化（board watch 会按时重新发布）：")
+        print(f"从 {beijing(board.as_of, 'minute')} 起，网站会在这些时间自动变化（board watch 会按时重新发布）：")
         for line in lines:
             print(line)
     return 0 if report.ok else 1

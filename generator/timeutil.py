@@ -69,7 +69,8 @@ def now_shanghai() -> datetime:
 
 
 WEEKDAYS = "一二三四五六日"
-FORMS = ("auto", "date", "datetime", "weekday", "clock", "iso", "rfc822", "day", "minute", "month", "month_cn")
+FORMS = ("auto", "date", "datetime", "weekday", "week", "clock", "iso", "rfc822", "day", "minute", "second", "stamp",
+         "month", "month_cn")
 
 
 def beijing(value: datetime, form: str = "auto") -> str:
@@ -84,7 +85,10 @@ def beijing(value: datetime, form: str = "auto") -> str:
     iso       2026-11-20T08:30:00+08:00 (board.json)
     rfc822    Fri, 20 Nov 2026 08:30:00 +0800 (RSS)
     day       2026-11-20 (search index, file names)
+    week      周五
     minute    2026-11-20 08:30 (as staff write it: messages, --as-of)
+    second    2026-11-20 08:30:00 (records)
+    stamp     20261120-083000 (names that sort by time)
     month     2026-11 (archive URLs)
     month_cn  2026年11月 (archive titles)
     """
@@ -97,6 +101,12 @@ def beijing(value: datetime, form: str = "auto") -> str:
         return f"{local:%Y-%m-%d}"
     if form == "minute":
         return f"{local:%Y-%m-%d %H:%M}"
+    if form == "second":
+        return f"{local:%Y-%m-%d %H:%M:%S}"
+    if form == "stamp":
+        return f"{local:%Y%m%d-%H%M%S}"
+    if form == "week":
+        return f"周{WEEKDAYS[local.weekday()]}"
     if form == "month":
         return f"{local:%Y-%m}"
     if form == "month_cn":

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from generator.lifecycle import EVENT_ENDS, Moment, next_moments
 from generator.load import Board
-from generator.timeutil import SHANGHAI
+from generator.timeutil import beijing
 
 
 def moment_lines(board: Board, after: datetime, limit: int | None = None) -> list[str]:
@@ -19,12 +19,10 @@ def moment_lines(board: Board, after: datetime, limit: int | None = None) -> lis
 
 
 def _line(moment: Moment) -> str:
-    when = moment.at.astimezone(SHANGHAI)
-    weekday = "一二三四五六日"[when.weekday()]
     what = moment.label
     if moment.kind == EVENT_ENDS:
         what += "（从首页“近期活动”撤下）"
-    return f"{when:%Y-%m-%d %H:%M}（周{weekday}） {what}：《{moment.article.title}》 {moment.article.source}"
+    return f"{beijing(moment.at, 'minute')}（{beijing(moment.at, 'week')}） {what}：《{moment.article.title}》 {moment.article.source}"
 
 
 def due(board: Board, after: datetime, until: datetime) -> list[Moment]:

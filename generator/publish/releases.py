@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-import time
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from generator.publish.files import SiteFile, fingerprint
+from generator.timeutil import beijing, now_shanghai
 
 INCOMING = ".incoming-"
 
@@ -109,7 +109,7 @@ class ReleaseSite:
             return Outcome(changed=False, release=live)
         self.store.makedirs(self.releases_dir)
         self._clear_incoming()
-        release = time.strftime("%Y%m%d-%H%M%S") + "-" + new_print[:8]
+        release = beijing(now_shanghai(), "stamp") + "-" + new_print[:8]
         while self.store.exists(self._release_path(release)):
             release += "x"
         incoming = posixpath.join(self.releases_dir, INCOMING + release)
@@ -130,7 +130,7 @@ class ReleaseSite:
             if number % 200 == 0:
                 self.progress(f"已处理 {number}/{len(files)} 个文件……")
         self.store.write_text(self._release_path(release) + ".json", json.dumps(
-            {"fingerprint": new_print, "created": time.strftime("%Y-%m-%d %H:%M:%S"), "files": hashes},
+            {"fingerprint": new_print, "created": beijing(now_shanghai(), "second"), "files": hashes},
             ensure_ascii=False, indent=0))
         self.store.rename(incoming, self._release_path(release))
         self._adopt_plain_folder(outcome)

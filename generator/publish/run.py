@@ -16,6 +16,7 @@ from generator.publish.files import site_files
 from generator.publish.lock import file_lock
 from generator.publish.releases import DeployError, Outcome
 from generator.publish.targets import TYPES, Target, load_targets
+from generator.timeutil import beijing
 
 EXAMPLE = """  plugins:
     - board:
@@ -70,7 +71,7 @@ def publish(config_file: Path, target: str | None = None, dry_run: bool = False,
     with publish_lock(settings.site_dir):
         from generator.cli import main as board
 
-        argv = ["-f", str(config_file), "build"] + (["--as-of", f"{as_of:%Y-%m-%d %H:%M}"] if as_of else [])
+        argv = ["-f", str(config_file), "build"] + (["--as-of", beijing(as_of, "minute")] if as_of else [])
         if board(argv) != 0:
             say("没有发布：网站没有生成成功（见上面的提示）。线上的网站保持原样。")
             return 1
