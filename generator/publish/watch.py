@@ -27,6 +27,7 @@ from generator.lifecycle import next_moments
 from generator.messages import Report
 from generator.publish.clock import BadClock, Clock, clock_from_env
 from generator.publish.lock import file_lock
+from generator.timeutil import SHANGHAI, beijing
 
 TICK_MS = 1000  # the watcher looks at the clock every second (real time)
 PUBLISH_TIMEOUT = 3600  # seconds: a publish hanging longer than this is stopped and retried
@@ -35,10 +36,17 @@ MAX_RETRY_PAUSE = 30 * 60  # seconds between retries of a failed upload, at most
 log = logging.getLogger("board.watch")
 
 
+class _BeijingFormatter(logging.Formatter):
+    """Log lines stamped in Beijing time by the one date formatter, whatever the machine's zone."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+        return beijing(datetime.fromtimestamp(record.created, SHANGHAI), "second")
+
+
 def _setup_log(log_file: Path) -> None:
     log.setLevel(logging.INFO)
     log.handlers.clear()
-    formatter = logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    formatter = _BeijingFormatter("%(asctime)s %(message)s")
     for handler in (logging.StreamHandler(sys.stderr),
                     RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")):
         handler.setFormatter(formatter)
@@ -83,7 +91,7 @@ class Watcher:
             return "重试上次没有成功的发布" if monotonic_now >= self.retry_at else None
         due = [m for m in self.moments if ceil_minute(m) <= now]
         if due:
-            return f"到了定时变化的时间 {due[0].astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
+            return f"到了定时变化的时间 {beijing(due[0], 'minute')}"
         if now >= self.next_safety:
             return f"每 {int(self.interval.total_seconds() // 60)} 分钟的例行发布"
         return None
@@ -105,7 +113,7 @@ class Watcher:
 
     def publish(self, why: str, monotonic_now: float) -> None:
         as_of = minute(self.clock.now())
-        log.info(f"开始发布（{why}），按 {as_of:%Y-%m-%d %H:%M} 判断文章状态……")
+        log.info(f"开始发布（{why}），按 {beijing(as_of, 'minute')} 判断文章状态……")
         report = self.load(as_of)
         self.next_safety = self.clock.now() + self.interval
         if not report.ok:
@@ -117,7 +125,7 @@ class Watcher:
             return
         self.content_broken = False
         command = [sys.executable, "-m", "generator", "-f", str(self.config_file), "publish",
-                   "--as-of", f"{as_of:%Y-%m-%d %H:%M}"]
+                   "--as-of", beijing(as_of, "minute")]
         try:
             result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                     encoding="utf-8", errors="replace", timeout=PUBLISH_TIMEOUT,
@@ -131,7 +139,7 @@ class Watcher:
             self.published_as_of = as_of
             self.retry_at, self.retry_pause = None, 60.0
             self.moments = [m for m in self.moments if m > as_of]
-            upcoming = f"下一个定时变化：{self.moments[0]:%Y-%m-%d %H:%M}" if self.moments else "没有待定的定时变化"
+            upcoming = f"下一个定时变化：{beijing(self.moments[0], 'minute')}" if self.moments else "没有待定的定时变化"
             log.info(f"发布完成。{upcoming}。")
         else:
             self.retry_at = monotonic_now + self.clock.real_seconds(self.retry_pause)
@@ -167,7 +175,7 @@ def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None =
         signal.signal(signal.SIGTERM, _stop)  # systemd's stop: end as Ctrl+C does, with a log line
         watcher = Watcher(config_file, clock, timedelta(minutes=interval_minutes))
         if clock.rehearsal:
-            log.info(f"演练时钟：从 {clock.start:%Y-%m-%d %H:%M} 开始，{clock.speed:g} 倍速（{ENV_NOTE}）。")
+            log.info(f"演练时钟：从 {beijing(clock.start, 'minute')} 开始，{clock.speed:g} 倍速（{ENV_NOTE}）。")
         log.info(f"board watch 已启动：监视文章和设置的改动，按时发布；每 {interval_minutes} 分钟例行发布一次。按 Ctrl+C 结束。")
         watcher.publish(watcher.reason([], True, time.monotonic()), time.monotonic())
         config_mtime = _mtime(config_file)
