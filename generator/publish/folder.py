@@ -85,10 +85,11 @@ class LocalStore:
             os.unlink(path)
 
 
-def release_site(target: dict, progress=lambda text: None) -> ReleaseSite:
-    path = str(Path(os.path.expanduser(str(target["path"]))).absolute())
-    return ReleaseSite(LocalStore(), path, int(target.get("keep", 5)), progress)
+def release_site(target: dict, project_root: Path, progress=lambda text: None) -> ReleaseSite:
+    """A relative `path` is taken from the project folder, as every path in mkdocs.yml is."""
+    path = str(project_root / Path(os.path.expanduser(str(target["path"]))))
+    return ReleaseSite(LocalStore(), os.path.normpath(path), int(target.get("keep", 5)), progress)
 
 
-def deploy(target: dict, files: dict[str, SiteFile], progress=lambda text: None) -> Outcome:
-    return release_site(target, progress).deploy(files)
+def deploy(target: dict, files: dict[str, SiteFile], project_root: Path, progress=lambda text: None) -> Outcome:
+    return release_site(target, project_root, progress).deploy(files)

@@ -99,7 +99,7 @@ def _deploy_one(settings, target: Target, files, dry_run: bool) -> bool:
         elif target.type == "folder":
             from generator.publish import folder
 
-            outcome = folder.deploy(target.options, files, say)
+            outcome = folder.deploy(target.options, files, settings.project_root, say)
         else:
             from generator.publish import ssh
 
@@ -119,7 +119,7 @@ def _dry_run_release(settings, target: Target, files) -> Outcome:
     if target.type == "folder":
         from generator.publish import folder
 
-        site = folder.release_site(target.options)
+        site = folder.release_site(target.options, settings.project_root)
         client = None
     else:
         from generator.publish import ssh
@@ -165,7 +165,7 @@ def _rollback(settings, targets: list[Target]) -> int:
             if target.type == "folder":
                 from generator.publish import folder
 
-                was, now = folder.release_site(target.options).rollback()
+                was, now = folder.release_site(target.options, settings.project_root).rollback()
             else:
                 from generator.publish import ssh
 

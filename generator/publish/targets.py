@@ -74,9 +74,11 @@ def _compose_lines(config_file: Path) -> dict[tuple, int]:
         for number, item in enumerate(deploy.value):
             lines[(number,)] = item.start_mark.line + 1
             if isinstance(item, yaml.MappingNode):
-                for k, _v in item.value:
+                for k, v in item.value:
                     if isinstance(k, yaml.ScalarNode):
                         lines[(number, k.value)] = k.start_mark.line + 1
+                        if k.value == "name" and isinstance(v, yaml.ScalarNode):
+                            lines.setdefault(("name", v.value.strip()), number)  # type: ignore[arg-type]
     return lines
 
 
@@ -113,6 +115,8 @@ def load_targets(settings, report: Report) -> list[Target]:
     targets: list[Target] = []
     for number, item in enumerate(raw):
         errors_before = len(report.errors)
+        if isinstance(item, dict):  # the schema passes on only good targets: find each one's own lines
+            number = lines.get(("name", str(item.get("name") or "").strip()), number)
         if not isinstance(item, dict):
             report.error(shown, at(number), f"第 {number + 1} 个发布目标应写成几行“名称: 内容”，以“- name: 名称”开头。",
                          code="deploy.not_mapping")
