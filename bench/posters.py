@@ -104,10 +104,10 @@ def main() -> int:
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
               "(other work on the machine slows wall-clock numbers; CPU seconds are steadier)")
         results, cpu = {}, {}
-        for name, workers in (("1 process", 1), ("worker pool", os.cpu_count())):
+        for name, workers in (("1 process", 1),):
             out, cache = tmp / f"out-{workers}", tmp / f"cache-{workers}"
             t0, c0 = time.perf_counter(), _cpu()
-            report = render_posters(jobs, out, SETTINGS, cache, workers=workers)
+            report = render_posters(jobs, out, SETTINGS, cache)
             dt, dc = time.perf_counter() - t0, _cpu() - c0
             results[name], cpu[name] = dt, dc
             assert len(report.rendered) == len(jobs)
@@ -154,7 +154,7 @@ def main() -> int:
         print(f"peak RSS: {self_rss:.0f} MB this process, {child_rss:.0f} MB largest child")
 
         tracemalloc.start()
-        render_posters(jobs[:50], tmp / "out-trace", SETTINGS, tmp / "cache-trace", workers=1)
+        render_posters(jobs[:50], tmp / "out-trace", SETTINGS, tmp / "cache-trace")
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak Python heap (tracemalloc, 50 posters): {peak / 1024 / 1024:.1f} MB")

@@ -365,17 +365,6 @@ def test_characters_without_glyph_are_left_out_with_warning(tmp_path, settings):
     assert "大扫除通知" in text and "居民先生。" in text and "😀" not in text
 
 
-def test_worker_processes_keep_order(tmp_path, settings):
-    from generator.posters.fonts import load_fonts
-    from generator.posters.workers import render_many
-
-    jobs = [make_job(f"并行{i}", "science", title=f"第{i}篇科普") for i in range(4)]
-    out = list(render_many([(j, j.slug) for j in jobs], settings, load_fonts(), tmp_path / "typst", 2))
-    assert [job.slug for job, *_ in out] == [j.slug for j in jobs]
-    for job, _, pdf, fit in out:
-        assert pdf.startswith(b"%PDF") and fit.complete
-
-
 def test_long_notice_excerpt_starts_with_its_summary(tmp_path, settings):
     job = make_job("长通知", "notice", body_markdown="各位居民：\n\n" + chinese_text(5000),
                    summary="本周六全面清理楼道，请提前搬走个人物品。")

@@ -42,11 +42,6 @@ __all__ = [
     "render_posters", "poster_inputs_hash", "PACK_NAME",
 ]
 
-# Worker processes take about a second to start and pay off only with two
-# free cores; below this many posters per worker they never do.
-PARALLEL_MIN = 40
-
-
 def _validate(job: PosterJob) -> None:
     if job.type not in TYPES:
         raise PosterError(f"{job.source}: 未知的文章类型 {job.type!r}，无法生成海报。")
@@ -83,14 +78,13 @@ def render_posters(
     settings: PosterSettings,
     cache_dir: Path,
     progress: Callable[[int, int], None] | None = None,
-    workers: int | None = None,
 ) -> PosterReport:
     """Write out_dir/<slug>.pdf for each job and out_dir/print-pack.pdf (all
     jobs in the given order, one poster a page). Unchanged posters are copied
     from cache_dir. Raises PosterError (Chinese message) when a poster cannot
-    be made properly. `workers`: processes for rendering; default 1 (on a
-    shared 2-core machine the pool measured slower than one process), and
-    never more than one per PARALLEL_MIN posters to render."""
+    be made properly. Rendering runs in this process: a pool of worker
+    processes measured slower on the 2-core machines this runs on, and the
+    render cache means only changed articles are rendered on a usual day."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = RenderCache(Path(cache_dir) / "posters")
     fonts = load_fonts(settings.font_regular, settings.font_bold)
@@ -114,11 +108,12 @@ def render_posters(
             progress(done, total)
 
     if todo:
-        from .workers import render_many
+        from .render import Renderer
 
-        work_dir = Path(cache_dir) / "typst"
-        n = max(1, min(workers or 1, len(todo) // PARALLEL_MIN or 1))
-        for job, key, pdf, fit in render_many(todo, settings, fonts, work_dir, n):
+        renderer = Renderer(settings, fonts, Path(cache_dir) / "typst",
+                            [Path(j.cover) for j, _ in todo if j.cover is not None])
+        for job, key in todo:
+            pdf, fit = renderer.render(job)
             cache.put(key, pdf, fit)
             atomic_write(out_dir / f"{job.slug}.pdf", pdf)
             report.rendered.append(job.slug)
