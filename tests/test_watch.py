@@ -130,3 +130,25 @@ def test_systemd_service_runs_board_watch(tmp_path: Path) -> None:
         result = subprocess.run(["systemd-analyze", "verify", str(local)], capture_output=True, text=True, timeout=60)
         problems = [l for l in result.stderr.splitlines() if "board-watch.service" in l]
         assert not problems, result.stderr
+
+
+def test_watch_without_deploy_targets_keeps_site_current(tmp_path: Path) -> None:
+    project = small_project(tmp_path, "[]")
+    write_article(project, "notices/2026-11-26-定时通知.md", NOTICE.format(
+        title="十点整发布的通知", date=MOMENT, extra="", body="定时发布的正文。"))
+    log = project / "board-watch.log"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "watch"], cwd=project,
+                               env={**os.environ, "BOARD_CLOCK": f"{START} x{SPEED}"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: "十点整发布的通知" in titles(project / "site"), 120, "the scheduled article in site/",
+                   process, log)
+        assert "只更新本机的网站文件夹" in log.read_text(encoding="utf-8")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    assert "board watch 已停止" in log.read_text(encoding="utf-8")  # systemd's stop ends it cleanly

@@ -87,8 +87,9 @@ class LocalStore:
 
 def release_site(target: dict, project_root: Path, progress=lambda text: None) -> ReleaseSite:
     """A relative `path` is taken from the project folder, as every path in mkdocs.yml is."""
-    path = str(project_root / Path(os.path.expanduser(str(target["path"]))))
-    return ReleaseSite(LocalStore(), os.path.normpath(path), int(target.get("keep", 5)), progress)
+    path = Path(os.path.normpath(project_root / Path(os.path.expanduser(str(target["path"])))))
+    # '/'-separated (Windows accepts it too): the release logic joins paths the same way for SFTP
+    return ReleaseSite(LocalStore(), path.as_posix(), int(target.get("keep", 5)), progress)
 
 
 def deploy(target: dict, files: dict[str, SiteFile], project_root: Path, progress=lambda text: None) -> Outcome:

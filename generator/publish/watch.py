@@ -27,6 +27,7 @@ from generator.lifecycle import next_moments
 from generator.messages import Report
 from generator.publish.clock import BadClock, Clock, clock_from_env
 from generator.publish.lock import file_lock
+from generator.publish.targets import load_targets
 from generator.timeutil import SHANGHAI, beijing
 
 TICK_MS = 1000  # the watcher looks at the clock every second (real time)
@@ -124,7 +125,11 @@ class Watcher:
                      "改正后保存，会自动再试。")
             return
         self.content_broken = False
-        command = [sys.executable, "-m", "generator", "-f", str(self.config_file), "publish",
+        # Without deploy targets, keep the local site/ current (a web server may serve it directly).
+        step = "publish" if load_targets(self.settings, Report()) else "build"
+        if step == "build":
+            log.info("mkdocs.yml 里没有发布目标 deploy：只更新本机的网站文件夹。")
+        command = [sys.executable, "-m", "generator", "-f", str(self.config_file), step,
                    "--as-of", beijing(as_of, "minute")]
         try:
             result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
