@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
+from generator.assets import prepare_assets
 from generator.checks import check_article, check_article_links, check_site
 from generator.content import read_article, scan_content
 from generator.filenames import check_file_names
@@ -24,6 +26,7 @@ class Board:
     articles: list[Article]
     published: list[Article]
     files: set[str] = field(default_factory=set)  # content-relative files that may be read (content.scan_content)
+    public: dict[str, Path] = field(default_factory=dict)  # content-relative -> the cleaned copy to publish (assets)
 
 
 def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
@@ -49,4 +52,5 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
     check_article_links(articles, report)
-    return Board(settings, as_of, articles, published, found.files)
+    public = prepare_assets(published, found.files, settings, report)
+    return Board(settings, as_of, articles, published, found.files, public)

@@ -26,10 +26,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
-from generator.images import publishable
 from generator.load import Board, load_board
 from generator.messages import Report
-from generator.model import ASSET_SUFFIXES, CLEANABLE_SUFFIXES, TYPES, Article
+from generator.model import TYPES, Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
@@ -132,18 +131,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         kept = Files([f for f in files if not f.is_documentation_page()])  # the theme's own files
         theme_dests = {f.dest_uri for f in kept}
         # Only what a published article uses goes online (never a draft's picture, nor a stray
-        # file), and only files the scan of content/ found readable.
-        used = sorted({asset for a in plan.board.published for asset in a.assets} & plan.board.files)
-        for src_uri in used:
-            if Path(src_uri).suffix.lower() not in ASSET_SUFFIXES:
-                continue
+        # file), and only as generator.assets cleaned it: no metadata, no script.
+        for src_uri, cleaned in sorted(plan.board.public.items()):
             file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
             if file.dest_uri in theme_dests:
                 continue  # never replaces the theme's own scripts and styles
-            if Path(src_uri).suffix.lower() in CLEANABLE_SUFFIXES:
-                cleaned = publishable(file.content_bytes)
-                if cleaned is not None:
-                    file.content_bytes = cleaned  # without the camera's GPS position, at a phone's size
+            file.content_bytes = cleaned.read_bytes()
             kept.append(file)
         for article in plan.board.published:
             kept.append(self._article_file(article, config))

@@ -50,7 +50,6 @@ CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
 # and which pictures are re-saved without GPS and scaled (images.py).
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"})
 ASSET_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".mp3", ".mp4"}
-CLEANABLE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 
 
 def types_text() -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from generator.images import public_copy
 from generator.messages import Report
 from generator.model import Article
 from generator.plan import SitePlan
@@ -20,7 +19,7 @@ def poster_job(article: Article, plan: SitePlan) -> PosterJob:
     return PosterJob(
         slug=article.slug, source=article.source, type=article.type, title=article.title,
         author=article.author, date=article.date, summary=article.summary, body_markdown=article.body,
-        cover=public_copy(settings.content_dir / article.cover, cache_dir_for(plan) / "covers") if article.cover else None,
+        cover=plan.board.public.get(article.cover) if article.cover else None,  # cleaned: generator.assets
         event=event,
         category_label=article.category_label, tags=article.tags, urgent=article.urgent,
         pinned=article.pinned, url=settings.full_url(article.url),

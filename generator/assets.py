@@ -1,0 +1,76 @@
+"""Files beside articles as they go online and onto posters: pictures re-encoded from their pixels,
+SVGs drawn to pixels, attachments without their metadata, or refused with a message.
+
+Done once, when the board is loaded (so `board check` names every file that cannot go online), for
+the files published articles use; the site, the kiosk and the posters all take the result from here.
+Results are kept in .cache/public/ by content hash: an unchanged photo is not re-encoded every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Iterable
+
+from generator.attachments import clean_attachment
+from generator.content import read_regular
+from generator.images import FORMATS, Refused, clean_picture
+from generator.messages import Report
+from generator.model import ASSET_SUFFIXES, Article
+from generator.settings import Settings
+from generator.svg import clean_svg
+
+VERSION = b"public-v1"  # change when the cleaning changes: cached results are then made anew
+PUBLISHED = ASSET_SUFFIXES  # pictures (images.FORMATS), .svg (svg.py), attachments (attachments.py)
+MAX_ASSET_BYTES = 100 * 1024 * 1024  # a 100 MB file is a video for a video site, not for the board
+
+
+def public_bytes(data: bytes, suffix: str) -> bytes:
+    """The bytes to publish for a file of this kind; Refused when it cannot be made safe."""
+    suffix = suffix.lower()
+    if suffix in FORMATS:
+        return clean_picture(data, suffix)
+    if suffix == ".svg":
+        return clean_svg(data)
+    return clean_attachment(data, suffix)
+
+
+def prepare_assets(articles: Iterable[Article], files: set[str], settings: Settings, report: Report) -> dict[str, Path]:
+    """content-relative path -> cleaned file, for every file the given articles use; errors for the rest."""
+    users: dict[str, list[str]] = {}
+    for article in articles:
+        for asset in article.assets:
+            if Path(asset).suffix.lower() in PUBLISHED and asset in files:
+                users.setdefault(asset, []).append(article.source)
+    cache = settings.project_root / ".cache" / "public"
+    prepared: dict[str, Path] = {}
+    for asset in sorted(users):
+        source = settings.content_dir / asset
+        shown = f"{settings.content_dir.name}/{asset}"
+        try:
+            data = read_regular(source, MAX_ASSET_BYTES)
+            if len(data) > MAX_ASSET_BYTES:
+                raise Refused("attachment.too_big", f"文件太大（超过 {MAX_ASSET_BYTES // 1024 // 1024} MB），不能发布。"
+                                                    "请压缩后再用，或把视频放到视频网站上。")
+            prepared[asset] = _cached(data, source.suffix.lower(), cache)
+        except Refused as refused:
+            used_by = "、".join(sorted(set(users[asset]))[:3])
+            report.error(shown, 1, f"{refused.text}（用在 {used_by}）", code=refused.code)
+        except OSError as exc:
+            report.error(shown, 1, f"无法读取这个文件（{exc.strerror or exc}）。请检查它是否被其他程序占用。",
+                         code="file.unreadable")
+    return prepared
+
+
+def _cached(data: bytes, suffix: str, cache: Path) -> Path:
+    key = hashlib.sha256(VERSION + suffix.encode() + b"\0" + data).hexdigest()[:32]
+    target = cache / (key + suffix)
+    if target.is_file():
+        return target
+    cleaned = public_bytes(data, suffix)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".{key}.{os.getpid()}.tmp"
+    partial.write_bytes(cleaned)
+    os.replace(partial, target)  # whole or not at all, also when two builds run at once
+    return target
