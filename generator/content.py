@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from generator.controls import CONTROL, describe
 from generator.front_mistakes import find_slips, repair
 from generator.messages import Report
 
@@ -241,12 +242,24 @@ def split_front_matter(raw: RawArticle, text: str, report: Report) -> RawArticle
     yaml_text = "\n".join(lines[1:close])
     raw.front_end_line = close + 1
     raw.body_line = close + 2
-    raw.body = "\n".join(lines[close + 1:])
+    raw.body = _without_controls("\n".join(lines[close + 1:]), raw, report)
     front = parse_yaml(yaml_text, raw, report)
     if front is None:
         return None
     raw.front = front
     return raw
+
+
+def _without_controls(body: str, raw: RawArticle, report: Report) -> str:
+    """The body without invisible control characters (pasted from Word or a web page), each line named."""
+    if not CONTROL.search(body):
+        return body
+    for number, line in enumerate(body.split("\n")):
+        if CONTROL.search(line):
+            report.warning(raw.source, raw.body_line + number,
+                           f"这一行有看不见的控制字符（{describe(line)}），发布时已删除。常见于从 Word 或网页粘贴的内容。",
+                           code="body.control_character")
+    return CONTROL.sub("", body)
 
 
 def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any] | None:
@@ -325,6 +338,11 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
                 keys[key] = line
                 queue.append((key_node, key_node.start_mark.line))
                 queue.append((value_node, key_node.start_mark.line))
+        elif isinstance(node, yaml.ScalarNode) and CONTROL.search(str(node.value)):
+            report.error(raw.source, offset + node.start_mark.line,
+                         f"这一行有看不见的控制字符（{describe(str(node.value))}，例如写成 \\x07、\\u0085 的转义）。"
+                         "它会破坏日历和订阅。请删掉它，只写普通文字。", code="frontmatter.control_character")
+            ok = False
         elif isinstance(node, yaml.SequenceNode):
             # an alias shares its anchor's node (and mark); the later line is where it is used
             queue.extend((item, max(item.start_mark.line, line_index)) for item in node.value)

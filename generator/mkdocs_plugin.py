@@ -80,6 +80,11 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         for message in self.report.warnings:
             log.warning(str(message))
         self.plan = plan_site(board)
+        # The theme prints these into pages unescaped ({{ config.site_name }}): escaped once here,
+        # as Markup, so `| e` in a template does not escape them twice.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config.get(key), str):
+                config[key] = escape(config[key])
         self._article_by_src = {a.src_uri: a for a in self.plan.board.published}
         self._listing_by_src = {p.src_uri: p for p in self.plan.pages}
         # The nav holds sections only; articles are reached through paginated listings.

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from generator.controls import CONTROL, describe
 from generator.messages import Report
 
 DEFAULTS: dict[str, Any] = {
@@ -150,6 +151,11 @@ def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path,
             settings.site_url = url.rstrip("/") + "/"
     for key in ("community", "committee", "contact"):
         setattr(settings, key, str(options.get(key) or DEFAULTS[key]))
+    for key, value in (("site_name", config.get("site_name")), ("site_description", config.get("site_description")),
+                       *((k, options.get(k)) for k in ("community", "committee", "contact"))):
+        if isinstance(value, str) and CONTROL.search(value):
+            report.error(name, 1, f"{key} 里有看不见的控制字符（{describe(value)}）。它会破坏网页、日历和订阅，请删掉它。",
+                         code="settings.control_character")
     phones = options.get("public_phones") or []
     if not isinstance(phones, list):
         phones = [phones]

@@ -1,0 +1,15 @@
+"""Invisible control characters: never part of a notice, and harmful in every output
+(a BEL or NEL in calendar.ics or the feed breaks readers; bidi overrides reorder what residents see)."""
+
+from __future__ import annotations
+
+import re
+
+# C0 (but tab and newline), DEL, C1, line/paragraph separators, bidi embeddings/overrides/isolates.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def describe(text: str) -> str:
+    """The first control character of text as staff can look it up, e.g. U+0007."""
+    match = CONTROL.search(text)
+    return f"U+{ord(match.group()):04X}" if match else ""
