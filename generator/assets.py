@@ -36,8 +36,10 @@ def public_bytes(data: bytes, suffix: str) -> bytes:
     return clean_attachment(data, suffix)
 
 
-def prepare_assets(articles: Iterable[Article], files: set[str], settings: Settings, report: Report) -> dict[str, Path]:
-    """content-relative path -> cleaned file, for every file the given articles use; errors for the rest."""
+def prepare_assets(articles: Iterable[Article], files: set[str], settings: Settings, report: Report,
+                   *, write_cache: bool = True) -> dict[str, Path]:
+    """content-relative path -> cleaned file, for every file the given articles use; errors for the rest.
+    Without write_cache, files are checked (cleaned in memory) and nothing is written or returned."""
     users: dict[str, list[str]] = {}
     for article in articles:
         for asset in article.assets:
@@ -53,7 +55,10 @@ def prepare_assets(articles: Iterable[Article], files: set[str], settings: Setti
             if len(data) > MAX_ASSET_BYTES:
                 raise Refused("attachment.too_big", f"文件太大（超过 {MAX_ASSET_BYTES // 1024 // 1024} MB），不能发布。"
                                                     "请压缩后再用，或把视频放到视频网站上。")
-            prepared[asset] = _cached(data, source.suffix.lower(), cache)
+            if write_cache:
+                prepared[asset] = _cached(data, source.suffix.lower(), cache)
+            elif not _cache_path(data, source.suffix.lower(), cache).is_file():
+                public_bytes(data, source.suffix)
         except Refused as refused:
             used_by = "、".join(sorted(set(users[asset]))[:3])
             report.error(shown, 1, f"{refused.text}（用在 {used_by}）", code=refused.code)
@@ -63,9 +68,13 @@ def prepare_assets(articles: Iterable[Article], files: set[str], settings: Setti
     return prepared
 
 
+def _cache_path(data: bytes, suffix: str, cache: Path) -> Path:
+    return cache / (hashlib.sha256(VERSION + suffix.encode() + b"\0" + data).hexdigest()[:32] + suffix)
+
+
 def _cached(data: bytes, suffix: str, cache: Path) -> Path:
-    key = hashlib.sha256(VERSION + suffix.encode() + b"\0" + data).hexdigest()[:32]
-    target = cache / (key + suffix)
+    target = _cache_path(data, suffix, cache)
+    key = target.stem
     if target.is_file():
         return target
     cleaned = public_bytes(data, suffix)

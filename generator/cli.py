@@ -89,14 +89,14 @@ def print_messages(report: Report) -> None:
         print(message, file=sys.stderr)
 
 
-def load(args: argparse.Namespace, report: Report, site_dir: Path | None = None):
+def load(args: argparse.Namespace, report: Report, site_dir: Path | None = None, *, write_cache: bool = True):
     from generator.load import load_board
     from generator.settings import load_settings
 
     settings = load_settings(args.config_file, report, site_dir)
     if settings is None:
         return None
-    return load_board(settings, getattr(args, "as_of", None) or now_shanghai(), report)
+    return load_board(settings, getattr(args, "as_of", None) or now_shanghai(), report, write_cache=write_cache)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -109,7 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if settings is not None:
             for line in fix_encodings(settings):
                 print(line)
-    board = load(args, report)
+    board = load(args, report, write_cache=False)  # `board check` writes nothing
     print_messages(report)
     if board is None or not report.ok:
         print(f"检查未通过：{len(report.errors)} 个错误，{len(report.warnings)} 个警告。请按上面的提示修改后再试。", file=sys.stderr)
@@ -216,7 +216,7 @@ def cmd_next(args: argparse.Namespace) -> int:
     from generator.publish.moments import moment_lines
 
     report = Report()
-    board = load(args, report)
+    board = load(args, report, write_cache=False)
     print_messages(report)
     if board is None or not report.ok:
         print(f"文章有 {len(report.errors)} 个错误，请先改正（下面的时间点可能不全）。", file=sys.stderr)

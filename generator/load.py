@@ -29,8 +29,9 @@ class Board:
     public: dict[str, Path] = field(default_factory=dict)  # content-relative -> the cleaned copy to publish (assets)
 
 
-def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
-    """Read and check every article; all problems go to `report`, none stops the others."""
+def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cache: bool = True) -> Board:
+    """Read and check every article; all problems go to `report`, none stops the others.
+    write_cache=False (board check) checks every published file without keeping the cleaned copies."""
     articles: list[Article] = []
     if not settings.content_dir.is_dir():
         report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
@@ -52,5 +53,5 @@ def load_board(settings: Settings, as_of: datetime, report: Report) -> Board:
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
     check_article_links(articles, report)
-    public = prepare_assets(published, found.files, settings, report)
+    public = prepare_assets(published, found.files, settings, report, write_cache=write_cache)
     return Board(settings, as_of, articles, published, found.files, public)
