@@ -32,7 +32,7 @@ CODE = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(EXPECTED) >= 70
+    assert len(EXPECTED) >= 150
     for name, expected in EXPECTED.items():
         assert "make" in expected or (BAD / name).exists(), name
         assert CODE.match(expected["code"]), name  # a stable code, never a fragment of the text

@@ -190,3 +190,37 @@ def test_site_dir_keeps_no_stray_copy(hostile) -> None:
     published = {p.name for p in (site / "files").iterdir() if p.is_file()}
     assert set(made) <= published
     assert not [p for p in site.rglob("*.md")]
+
+
+def test_only_files_published_articles_use_go_online(tmp_path: Path) -> None:
+    """README: only pictures and attachments that articles use are published; never a draft's picture,
+    a stray file, nor anything in `_`/`.` folders (also when an article points into one)."""
+    from hostile_inputs import jpeg_bytes, pdf_bytes
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    content = project / "content"
+    for folder in ("pics", "_private", ".notes"):
+        (content / folder).mkdir()
+        (content / folder / "photo.jpg").write_bytes(jpeg_bytes())
+    (content / "pics" / "used.jpg").write_bytes(jpeg_bytes())
+    (content / "pics" / "draft-only.jpg").write_bytes(jpeg_bytes())
+    (content / "pics" / "unused.pdf").write_bytes(pdf_bytes())
+    (content / "pics" / "notes.txt").write_text(f"备忘 {PHONE}", encoding="utf-8")
+    (content / "_private" / "secret.md").write_text(f"---\ntitle: 秘密\ntype: science\ndate: 2026-11-20\n---\n\n{MARKER}\n",
+                                                     encoding="utf-8")
+    (content / "a.md").write_text("---\ntitle: 公开\ntype: science\ndate: 2026-11-20\n---\n\n![图](pics/used.jpg)\n",
+                                  encoding="utf-8")
+    (content / "b.md").write_text("---\ntitle: 草稿\ntype: science\ndate: 2026-11-20\ndraft: true\n---\n\n"
+                                  "![图](pics/draft-only.jpg)\n", encoding="utf-8")
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "pics/used.jpg" in published
+    for never in ("pics/draft-only.jpg", "pics/unused.pdf", "pics/notes.txt", "pics/photo.jpg",
+                  "_private/photo.jpg", ".notes/photo.jpg", "_private/secret.md"):
+        assert never not in published, never
+    assert not [p for p in published if "secret" in p or "_private" in p or ".notes" in p]
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            assert not found_in(path.read_text(encoding="utf-8", errors="replace")), path
