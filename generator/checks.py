@@ -17,8 +17,8 @@ from generator.body_checks import check_links, check_privacy, check_unsafe_html
 from generator.content import RawArticle
 from generator.front_mistakes import looks_like_draft
 from generator.messages import Report
-from generator.model import (CATEGORIES, CATEGORY_BY_LABEL, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES,
-                             TYPE_BY_LABEL, TYPES, Article, Event, PosterOptions)
+from generator.model import (CATEGORIES, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
+                             PosterOptions, category_key, type_key)
 from generator.summary import derive_summary
 from generator.timeutil import BadDate, beijing, parse_time
 
@@ -160,10 +160,8 @@ class _Checker:
                               f"缺少 type（文章类型）。请加一行，例如 type: notice。可选：{_type_choices()}。", code="type.missing")
             return None
         text = str(value).strip()
-        if text in TYPES:
-            return text
-        if text in TYPE_BY_LABEL:
-            return TYPE_BY_LABEL[text]
+        if type_key(text):
+            return type_key(text)
         self.error("type", f"文章类型“{text}”不认识。可选：{_type_choices()}（中英文都可以）。", code="type.unknown")
         return None
 
@@ -188,10 +186,8 @@ class _Checker:
         if value is None:
             return None
         text = str(value).strip()
-        if text in CATEGORIES:
-            return text
-        if text in CATEGORY_BY_LABEL:
-            return CATEGORY_BY_LABEL[text]
+        if category_key(text):
+            return category_key(text)
         self.error("category", f"栏目“{text}”不认识。可选：{_category_choices()}（中英文都可以），也可以不写。", code="category.unknown")
         return None
 

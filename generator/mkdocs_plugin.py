@@ -17,6 +17,12 @@ from typing import Any
 from urllib.parse import quote
 
 from markupsafe import escape
+
+try:
+    import mkdocs  # noqa: F401  MkDocs 1.6
+except ImportError:  # ProperDocs, the maintained MkDocs 1.x fork, answers to mkdocs.* once this is imported
+    import properdocs.replacement  # noqa: F401
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig

@@ -52,6 +52,16 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"})
 ASSET_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".mp3", ".mp4"}
 
 
+def type_key(text: str) -> str | None:
+    """The type a staff member meant: its key or its Chinese label (notice / 通知公告), else None."""
+    return text if text in TYPES else TYPE_BY_LABEL.get(text)
+
+
+def category_key(text: str) -> str | None:
+    """The category meant: its key or its Chinese label (environment / 社区环境), else None."""
+    return text if text in CATEGORIES else CATEGORY_BY_LABEL.get(text)
+
+
 def types_text() -> str:
     """notice 通知公告、story 道德模范…: the choices as staff read them in help and messages."""
     return "、".join(f"{key} {t.label}" for key, t in TYPES.items())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.model import TYPE_BY_LABEL, TYPES, types_text
+from generator.model import TYPES, type_key, types_text
 from generator.timeutil import beijing
 
 _UNSAFE = re.compile(r"[\\/#?%:*\"<>|\s，。、；：！？“”‘’（）()\[\]【】《》]+")
@@ -22,8 +22,8 @@ def file_stem(title: str, when: datetime) -> str:
 
 def create_article(settings, type_name: str, title: str, when: datetime) -> tuple[Path | None, str | None]:
     """Write the new file; return (path, problem). Never overwrites."""
-    type_key = type_name if type_name in TYPES else TYPE_BY_LABEL.get(type_name)
-    if type_key is None:
+    key = type_key(type_name)
+    if key is None:
         return None, f"不认识的文章类型“{type_name}”。可选：{types_text()}。"
     title = title.strip()
     if not title or len(title) > 64:
@@ -32,8 +32,8 @@ def create_article(settings, type_name: str, title: str, when: datetime) -> tupl
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}  # titles stay readable in the file
-    text = env.get_template(f"{type_key}.md").render(title=title, date=beijing(when, "day"), type=type_key)
-    folder = settings.content_dir / TYPES[type_key].section
+    text = env.get_template(f"{key}.md").render(title=title, date=beijing(when, "day"), type=key)
+    folder = settings.content_dir / TYPES[key].section
     path = folder / f"{file_stem(title, when)}.md"
     folder.mkdir(parents=True, exist_ok=True)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -69,58 +70,35 @@ def now_shanghai() -> datetime:
 
 
 WEEKDAYS = "一二三四五六日"
-FORMS = ("auto", "date", "datetime", "weekday", "week", "clock", "iso", "rfc822", "day", "minute", "second", "stamp",
-         "month", "month_cn")
+
+
+def _day_cn(local: datetime) -> str:
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+# form -> how a moment on Beijing's clock is written; every output picks one of these.
+FORMS: dict[str, Callable[[datetime], str]] = {
+    "date": _day_cn,                                                     # 2026年11月20日
+    "datetime": lambda d: f"{_day_cn(d)} {d:%H:%M}",                     # 2026年11月20日 08:30
+    "auto": lambda d: f"{_day_cn(d)} {d:%H:%M}" if has_time(d) else _day_cn(d),  # time only when not midnight
+    "weekday": lambda d: f"{_day_cn(d)}（星期{WEEKDAYS[d.weekday()]}）",  # 2026年11月20日（星期五）
+    "week": lambda d: f"周{WEEKDAYS[d.weekday()]}",                       # 周五
+    "clock": lambda d: f"{d:%H:%M}",                                      # 08:30
+    "month_cn": lambda d: f"{d.year}年{d.month}月",                        # 2026年11月 (archive titles)
+    "iso": lambda d: d.isoformat(),                                       # 2026-11-20T08:30:00+08:00 (board.json)
+    "rfc822": format_datetime,                                            # Fri, 20 Nov 2026 08:30:00 +0800 (RSS)
+    "day": lambda d: f"{d:%Y-%m-%d}",                                     # search index, file names
+    "minute": lambda d: f"{d:%Y-%m-%d %H:%M}",                            # as staff write it: messages, --as-of
+    "second": lambda d: f"{d:%Y-%m-%d %H:%M:%S}",                         # records
+    "stamp": lambda d: f"{d:%Y%m%d-%H%M%S}",                              # names that sort by time
+    "month": lambda d: f"{d:%Y-%m}",                                      # archive URLs
+}
 
 
 def beijing(value: datetime, form: str = "auto") -> str:
-    """Every date any output shows (site, kiosk, posters, feeds, search, calendar text) is written here,
-    in Beijing time whatever offset the front matter gave, so no two outputs can disagree.
-
-    auto      2026年11月20日, with " 08:30" when the time is not midnight
-    date      2026年11月20日
-    datetime  2026年11月20日 08:30
-    weekday   2026年11月20日（星期五）
-    clock     08:30
-    iso       2026-11-20T08:30:00+08:00 (board.json)
-    rfc822    Fri, 20 Nov 2026 08:30:00 +0800 (RSS)
-    day       2026-11-20 (search index, file names)
-    week      周五
-    minute    2026-11-20 08:30 (as staff write it: messages, --as-of)
-    second    2026-11-20 08:30:00 (records)
-    stamp     20261120-083000 (names that sort by time)
-    month     2026-11 (archive URLs)
-    month_cn  2026年11月 (archive titles)
-    """
-    local = to_beijing(value)
-    if form == "iso":
-        return local.isoformat()
-    if form == "rfc822":
-        return format_datetime(local)
-    if form == "day":
-        return f"{local:%Y-%m-%d}"
-    if form == "minute":
-        return f"{local:%Y-%m-%d %H:%M}"
-    if form == "second":
-        return f"{local:%Y-%m-%d %H:%M:%S}"
-    if form == "stamp":
-        return f"{local:%Y%m%d-%H%M%S}"
-    if form == "week":
-        return f"周{WEEKDAYS[local.weekday()]}"
-    if form == "month":
-        return f"{local:%Y-%m}"
-    if form == "month_cn":
-        return f"{local.year}年{local.month}月"
-    if form == "clock":
-        return f"{local:%H:%M}"
-    if form not in FORMS:
-        raise ValueError(f"unknown date form {form!r}")
-    text = f"{local.year}年{local.month}月{local.day}日"
-    if form == "weekday":
-        return text + f"（星期{WEEKDAYS[local.weekday()]}）"
-    if form == "datetime" or (form == "auto" and has_time(local)):
-        text += f" {local:%H:%M}"
-    return text
+    """Every date any output shows (site, kiosk, posters, feeds, search, calendar text, messages) is
+    written here, in Beijing time whatever offset the front matter gave, so no two outputs disagree."""
+    return FORMS[form](to_beijing(value))
 
 
 def event_span(start: datetime, end: datetime | None) -> str:

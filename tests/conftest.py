@@ -33,6 +33,15 @@ def run_board(project: Path, *args: str, env: dict | None = None, timeout: int =
                           text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def renderer_command() -> list[str]:
+    """The site renderer's own command line: `mkdocs` (MkDocs 1.6), or `properdocs` in the CI pass
+    where ProperDocs is installed instead (.ci/run); both read the same mkdocs.yml."""
+    import importlib.util
+
+    name = "mkdocs" if importlib.util.find_spec("mkdocs") else "properdocs"
+    return [sys.executable, "-m", name]
+
+
 def tree_hash(folder: Path) -> dict[str, str]:
     """Hash of every file under folder, keyed by relative path."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import AS_OF, copy_project, run_board, tree_hash, write_article
+from conftest import AS_OF, copy_project, renderer_command, run_board, tree_hash, write_article
 
 GOOD = "---\ntitle: 好消息\ntype: science\ndate: 2026-11-20\n---\n\n正文第一段，讲一件好事。\n"
 
@@ -69,7 +69,7 @@ def test_mkdocs_build_gives_the_same_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     theirs = copy_project(tmp_path / "theirs")
     env = {**os.environ, "BOARD_AS_OF": AS_OF}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=theirs, env=env,
+    result = subprocess.run([*renderer_command(), "build", "-q", "-f", "mkdocs.yml"], cwd=theirs, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     mine, plain = tree_hash(ours / "site"), tree_hash(theirs / "site")
