@@ -186,3 +186,81 @@ def test_publish_to_s3_types_caching_guard_and_dry_run(tmp_path: Path, s3_server
     guarded = run_board(project, "publish", "--as-of", AS_OF, env=env)
     assert guarded.returncode == 1 and "超过了 max_delete" in guarded.stderr
     assert objects(s3, "xingfuli-board") == after
+
+
+def descendants(pid: int) -> list[int]:
+    """Processes started by `pid` and by them (read from /proc): the sessions of our own sshd."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+SLOW_SFTP = """
+import sys, time
+from generator.publish import ssh
+real_put = ssh.SftpStore.put
+def slow_put(self, local, remote):
+    real_put(self, local, remote)
+    time.sleep(0.05)
+ssh.SftpStore.put = slow_put
+ssh.SftpStore.link = lambda self, existing, new: False  # upload every file: a long deploy to cut
+from generator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_connection_lost_mid_upload_leaves_the_previous_release(tmp_path: Path, sshd: Sshd) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    server_root = tmp_path / "server"
+    server_root.mkdir()
+    project = small_project(tmp_path, f"""- name: 服务器
+  type: ssh
+  host: 127.0.0.1
+  port: {sshd.port}
+  user: {sshd.user}
+  key_file: {sshd.key}
+  known_hosts: {sshd.known_hosts}
+  path: {server_root}/site
+""")
+    assert run_board(project, "publish", "--as-of", AS_OF).returncode == 0
+    served = server_root / "site"
+    release1 = os.readlink(served)
+    write_article(project, "notices/2026-11-26-新通知.md", NOTICE.format(
+        title="新通知", date="2026-11-26", extra="", body="新通知正文。"))
+    process = subprocess.Popen([sys.executable, "-c", SLOW_SFTP, "publish", "--as-of", AS_OF], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    cut = False
+    while time.monotonic() < deadline and process.poll() is None:
+        incoming = list((server_root / "site-releases").glob(".incoming-*"))
+        if incoming and sum(1 for p in incoming[0].rglob("*") if p.is_file()) >= 20:
+            # the server side of the connection dies: end the session processes our sshd started
+            for pid in descendants(sshd.process.pid):
+                os.kill(pid, signal.SIGKILL)
+            cut = True
+            break
+        time.sleep(0.05)
+    assert cut, "the upload never got under way"
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, out + err
+    assert "连接断了" in err and "Traceback" not in err, err
+    assert os.readlink(served) == release1 and (served / "index.html").is_file()
+    assert not (served / "notices" / "2026-11-26-新通知").exists()
+    again = run_board(project, "publish", "--as-of", AS_OF)  # the server is still up for new connections
+    assert again.returncode == 0, again.stderr
+    assert (served / "notices" / "2026-11-26-新通知" / "index.html").is_file()
+    assert not list((server_root / "site-releases").glob(".incoming-*"))

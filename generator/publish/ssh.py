@@ -175,7 +175,11 @@ def deploy(target: dict, files: dict[str, SiteFile], project_root: Path, progres
     client = connect(target, project_root)
     try:
         return release_site(target, client, progress).deploy(files)
-    except OSError as exc:
+    except (paramiko.SSHException, EOFError, OSError) as exc:
+        transport = client.get_transport()
+        if isinstance(exc, (paramiko.SSHException, EOFError, ConnectionError)) or not (transport and transport.is_active()):
+            raise DeployError(f"上传途中和服务器的连接断了（{type(exc).__name__}）。线上仍是上一个版本；"
+                              "下次发布会清掉没传完的部分重新上传。") from None
         raise DeployError(f"上传到服务器时出错（{type(exc).__name__}: {getattr(exc, 'strerror', None) or '无详细信息'}）："
                           "请检查 path 所在文件夹的写入权限和磁盘空间。线上仍是上一个版本。") from None
     finally:

@@ -87,11 +87,11 @@ def _raw_targets(settings) -> Any:
     value = getattr(settings, "deploy", None)
     if value is not None:
         return list(value)
-    from generator.settings import _LenientLoader, board_options  # before the one schema: read it here
+    try:  # settings without a `deploy` option (before the one schema): read it here
+        from generator.settings import _LenientLoader, board_options
 
-    try:
         config = yaml.load(settings.config_file.read_text(encoding="utf-8-sig"), Loader=_LenientLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (ImportError, OSError, UnicodeDecodeError, yaml.YAMLError):
         return []
     return board_options(config).get("deploy") or [] if isinstance(config, dict) else []
 

@@ -154,7 +154,7 @@ class Watcher:
     def watched(self) -> list[Path]:
         root = self.config_file.parent
         folders = [self.settings.content_dir if self.settings else root / "content", root / "templates"]
-        return [p for p in folders if p.is_dir()]
+        return [p for p in folders if p.is_dir()] or [root]
 
 
 def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None = None) -> int:
@@ -182,8 +182,9 @@ def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None =
         if clock.rehearsal:
             log.info(f"演练时钟：从 {beijing(clock.start, 'minute')} 开始，{clock.speed:g} 倍速（{ENV_NOTE}）。")
         log.info(f"board watch 已启动：监视文章和设置的改动，按时发布；每 {interval_minutes} 分钟例行发布一次。按 Ctrl+C 结束。")
-        watcher.publish(watcher.reason([], True, time.monotonic()), time.monotonic())
+        watcher.load(clock.now())  # to know which folders to watch
         config_mtime = _mtime(config_file)
+        first = True  # the first publish runs inside the loop, so edits made during it are seen too
         try:
             for changes in watchfiles.watch(*watcher.watched(), rust_timeout=TICK_MS, yield_on_timeout=True,
                                             debounce=800, step=100, raise_interrupt=False):
@@ -192,7 +193,8 @@ def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None =
                 if _mtime(config_file) != config_mtime:
                     config_mtime = _mtime(config_file)
                     changed.append(config_file.name)
-                why = watcher.reason(changed, False, time.monotonic())
+                why = watcher.reason(changed, first, time.monotonic())
+                first = False
                 if why:
                     watcher.publish(why, time.monotonic())
         except KeyboardInterrupt:
