@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 
 import icalendar
 
-from generator.model import Article, Status
+from generator.model import TYPES, Article, Status
 from generator.plan import SitePlan
 from generator.timeutil import beijing, event_span, iso, now_shanghai, to_beijing
 
@@ -93,7 +93,8 @@ def feed_xml(plan: SitePlan) -> bytes:
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = settings.site_name
     ET.SubElement(channel, "link").text = base or "./"
-    ET.SubElement(channel, "description").text = f"{settings.community}的通知公告、道德模范、科普知识和法治宣传"
+    labels = [t.label for t in TYPES.values()]
+    ET.SubElement(channel, "description").text = f"{settings.community}的{'、'.join(labels[:-1])}和{labels[-1]}"
     ET.SubElement(channel, "language").text = "zh-CN"
     ET.SubElement(channel, "lastBuildDate").text = beijing(plan.board.as_of, "rfc822")
     newest = sorted(plan.current, key=lambda a: a.date, reverse=True)[:FEED_ITEMS]

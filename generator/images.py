@@ -12,12 +12,14 @@ import warnings
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from generator.model import PICTURE_FORMATS
+
 MAX_SIDE = 1600  # px: sharp on a phone and on an A4 poster at 150 dpi, a tenth of a camera's bytes
 MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485  # Pillow's own limit: bigger PNG/GIF/WebP are refused
 MAX_JPEG_PIXELS = 4 * MAX_PIXELS  # JPEG decodes scaled down (draft mode), so a 200 MP photo is fine
 MAX_FRAMES = 300
-# The format each name promises; the file is written in it whatever it really was (a JPEG named .gif).
-FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
+# The format each name promises (the model's table); the file is written in it whatever it really was.
+FORMATS = PICTURE_FORMATS
 DECODERS = ["JPEG", "PNG", "GIF", "WEBP"]  # never EPS (runs Ghostscript) or other rarely used decoders
 
 

@@ -45,10 +45,12 @@ CATEGORIES: dict[str, str] = {
 }
 CATEGORY_BY_LABEL = {label: key for key, label in CATEGORIES.items()}
 
-# Files beside articles, by suffix: which are pictures (a cover must be one), which are published
-# at all (anything else, such as notes, .orig backups or Word's lock files, stays out of the site),
-# and which pictures are re-saved without GPS and scaled (images.py).
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"})
+# Files beside articles, by suffix: the format each picture name promises (images.py writes it in
+# that format from its pixels), which are pictures (a cover must be one; SVG goes through svg.py),
+# and which are published at all (anything else, such as notes, .orig backups or Word's lock files,
+# stays out of the site).
+PICTURE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
+IMAGE_SUFFIXES = frozenset(PICTURE_FORMATS) | {".svg"}
 ASSET_SUFFIXES = IMAGE_SUFFIXES | {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".mp3", ".mp4"}
 
 

@@ -276,3 +276,36 @@ def test_the_calendar_check_can_fail(utc_site: Path, breaks: str) -> None:
         broken = re.sub(rb"DTEND;TZID=Asia/Shanghai:\d{8}T\d{6}", b"DTEND;TZID=Asia/Shanghai:20261101T000000", data)
     assert broken != data
     assert rfc5545_problems(broken)
+
+
+# -- one table for each fact ---------------------------------------------------------------------------
+def _lines(*patterns: str):
+    for pattern in patterns:
+        for path in sorted(ROOT.glob(pattern)):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                yield path.relative_to(ROOT).as_posix(), number, line
+
+
+def test_each_fact_has_one_table() -> None:
+    """The types, the file suffixes, the QR maker and the board.json wrapper each live in one place:
+    a second list of them anywhere in the package or its templates fails here."""
+    labels = ("通知公告", "道德模范", "科普知识", "法治宣传")
+    keys = ('"notice"', '"story"', '"science"', '"law"')
+    suffixes = ('".jpg"', '".png"', '".webp"', '".pdf"', '".docx"')
+    found: dict[str, list[str]] = {"types": [], "suffixes": [], "qr": [], "manifest": []}
+    for path, number, line in _lines("generator/**/*.py", "templates/overrides/**/*.html", "templates/kiosk/*",
+                                     "templates/posters/*.typ"):
+        where = f"{path}:{number}"
+        if sum(label in line for label in labels) >= 2 or sum(key in line for key in keys) >= 2 \
+                or (path.endswith(".typ") and any(f'"{label}"' in line for label in labels)):
+            found["types"].append(where)
+        if sum(suffix in line for suffix in suffixes) >= 2:
+            found["suffixes"].append(where)
+        if "segno.make" in line:
+            found["qr"].append(where)
+        if '"generated_at"' in line:
+            found["manifest"].append(where)
+    assert {w.split(":")[0] for w in found["types"]} <= {"generator/model.py"}, found["types"]
+    assert {w.split(":")[0] for w in found["suffixes"]} == {"generator/model.py"}, found["suffixes"]
+    assert [w.split(":")[0] for w in found["qr"]] == ["generator/qr.py"], found["qr"]
+    assert [w.split(":")[0] for w in found["manifest"]] == ["generator/feeds.py"], found["manifest"]
