@@ -7,11 +7,9 @@ only names what will be removed, with its line, so staff get a warning.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import re
 
 import nh3
-
-from generator.links import feed_html, html_outside_code
 
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "link", "meta", "base", "form", "input",
                   "button", "textarea", "select", "frame", "frameset", "applet", "svg", "math", "template",
@@ -21,7 +19,8 @@ URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "bac
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "details", "summary", "mark", "ruby", "rt", "rp",
                                          "section", "span", "div", "time"}
 ALLOWED_ATTRS: dict[str, set[str]] = {
-    "*": {"class", "id", "title", "lang", "dir"},
+    "*": {"title", "lang", "dir"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
     "a": {"href", "hreflang", "name"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
     "td": {"colspan", "rowspan", "align", "style"},
@@ -33,6 +32,29 @@ ALLOWED_ATTRS: dict[str, set[str]] = {
     "abbr": {"title"},
 }
 SCHEMES = {"http", "https", "mailto", "tel", "data"}
+# Classes that the site's Markdown extensions write (admonitions, details, highlighted code); an article
+# may not use any other, so it can never borrow the site's own look (board-urgent, md-*, kiosk-*).
+ADMONITIONS = {"note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success",
+               "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail",
+               "missing", "danger", "error", "bug", "example", "quote", "cite", "inline", "end"}
+
+
+def _token_classes() -> set[str]:
+    try:
+        from pygments.token import STANDARD_TYPES
+    except ImportError:  # highlighting is optional for the site; without it code has no token classes
+        return set()
+    return {name for name in STANDARD_TYPES.values() if name}
+
+
+ALLOWED_CLASSES: dict[str, set[str]] = {
+    "div": {"admonition", "highlight"} | ADMONITIONS,
+    "p": {"admonition-title"},
+    "details": ADMONITIONS,
+    "span": _token_classes(),
+    "code": set(),
+}
+_RESERVED_ID = re.compile(r"^(?:board|kiosk|md|_|search|header|footer|content|main|nav|toc)", re.I)
 
 
 def picture_data_url(tag: str, attr: str, value: str) -> bool:
@@ -41,10 +63,21 @@ def picture_data_url(tag: str, attr: str, value: str) -> bool:
     return tag == "img" and attr == "src" and value.startswith("data:image/") and not value.startswith("data:image/svg")
 
 
+def external_picture(tag: str, attr: str, value: str) -> bool:
+    """A picture loaded from another website: the site promises residents no outside loads."""
+    value = value.strip().lower().replace("\\", "/")
+    return tag == "img" and attr == "src" and (value.startswith(("http:", "https:", "//", "ftp:")))
+
+
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    """`data:` URLs only for images' pictures; a link still ending in .md after MkDocs resolved the
-    links points at an article that is not published: drop the link, keep its text."""
+    """`data:` URLs only for images' pictures; no picture from outside; ids only where the site cannot
+    be imitated; a link still ending in .md after MkDocs resolved the links points at an article that
+    is not published: drop the link, keep its text."""
     if tag == "a" and attr == "href" and value.split("#", 1)[0].lower().endswith(".md"):
+        return None
+    if attr == "id" and _RESERVED_ID.match(value.strip()):
+        return None
+    if external_picture(tag, attr, value):
         return None
     if value.strip().lower().startswith("data:"):
         return value if picture_data_url(tag, attr, value) else None
@@ -54,43 +87,35 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 def sanitize_html(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes=SCHEMES,
                      attribute_filter=_attribute_filter, filter_style_properties={"text-align"},
-                     link_rel="noopener noreferrer", strip_comments=True)
+                     link_rel="noopener noreferrer", strip_comments=True, allowed_classes=ALLOWED_CLASSES)
 
 
-class _Finder(HTMLParser):
+class UnsafeFinder:
+    """Names what the sanitizer will remove from one tag, so staff get a warning with its line."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str]] = []
+        self.found: list[tuple[int, str, str]] = []  # (line, what, code), filled by the caller
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
+    @staticmethod
+    def check(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
         if tag in DANGEROUS_TAGS:
-            self.found.append((line, f"<{tag}> 标签"))
-            return
+            return [(f"<{tag}> 标签", "html.unsafe_tag")]
+        found: list[tuple[str, str]] = []
         for name, value in attrs:
-            value = (value or "").strip().lower().replace("\t", "").replace("\n", "")
+            raw = value or ""
+            value = raw.strip().lower().replace("\t", "").replace("\n", "")
             if name.startswith("on"):
-                self.found.append((line, f"<{tag}> 里的 {name} 脚本属性"))
+                found.append((f"<{tag}> 里的 {name} 脚本属性", "html.event_attribute"))
             elif name in URL_ATTRS and value.startswith(("javascript:", "vbscript:")):
-                self.found.append((line, f"<{tag}> 里的 javascript: 链接"))
+                found.append((f"<{tag}> 里的 javascript: 链接", "html.script_link"))
             elif name in URL_ATTRS and value.startswith("data:") and not picture_data_url(tag, name, value):
-                self.found.append((line, f"<{tag}> 里的 data: 链接"))
+                found.append((f"<{tag}> 里的 data: 链接", "html.data_link"))
+            elif external_picture(tag, name, value):
+                found.append((f"外部网站的图片“{raw[:80]}”", "html.external_image"))
             elif name == "style" and tag not in ("td", "th"):
-                self.found.append((line, f"<{tag}> 里的 style 样式"))
-
-
-def find_unsafe_html(body: str) -> list[tuple[int, str]]:
-    """(line in body, what) for each piece of raw HTML that the sanitizer will remove."""
-    finder = _Finder()
-    feed_html(finder, html_outside_code(body))
-    found = finder.found
-    # Markdown links can carry a javascript: target as well
-    from generator.links import extract_links
-
-    for link in extract_links(body):
-        target = link.target.strip().lower()
-        if target.startswith(("javascript:", "vbscript:")):
-            found.append((link.line, "javascript: 链接"))
-        elif target.startswith("data:") and not (link.image and picture_data_url("img", "src", target)):
-            found.append((link.line, "data: 链接"))
-    return sorted(set(found))
+                found.append((f"<{tag}> 里的 style 样式", "html.style"))
+            elif name == "class" and set(value.split()) - ALLOWED_CLASSES.get(tag, set()):
+                found.append((f"<{tag}> 里的 class=“{raw[:40]}”（会冒充网站自己的样式）", "html.class"))
+            elif name == "id" and (tag not in {"h1", "h2", "h3", "h4", "h5", "h6"} or _RESERVED_ID.match(value)):
+                found.append((f"<{tag}> 里的 id=“{raw[:40]}”", "html.id"))
+        return found

@@ -1,42 +1,24 @@
-"""Plain text from Markdown, for summaries, reading time and posters' fallbacks."""
+"""Summaries cut to length (the text itself is the first real paragraph found by `generator.body`)."""
 
 from __future__ import annotations
 
-import re
 
-_HTML = re.compile(r"<[^>]+>")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`~>#|]+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[A-Za-z0-9]+")
+def is_wide(ch: str) -> bool:
+    """CJK characters and full-width punctuation: no space is written next to them."""
+    return "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" \
+        or "\u3000" <= ch <= "\u303f"
 
 
-def plain_text(markdown: str) -> str:
-    text = _IMAGE.sub("", markdown)
-    text = _LINK.sub(r"\1", text)
-    text = _HTML.sub("", text)
-    text = _MARKUP.sub("", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+def join_lines(text: str) -> str:
+    """Soft line breaks as a Chinese reader expects: nothing next to a CJK character, one space elsewhere.
+    (Written without a regex: a paragraph can be a megabyte of pasted spaces.)"""
+    out = ""
+    for part in text.split():
+        if out and not (is_wide(out[-1]) or is_wide(part[0])):
+            out += " "
+        out += part
+    return out
 
 
-def derive_summary(body: str, limit: int) -> str:
-    """The first real paragraph (not a heading, list, table or greeting line), cut to `limit`."""
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        if not block or block.startswith(("#", "|", "<", "!", "-", "*", "```", ">")) or re.match(r"^\d+[.、]", block):
-            continue
-        text = plain_text(block).replace("\n", "")
-        if len(text) < 12 and text.endswith(("：", ":")):
-            continue  # a greeting such as 各位居民朋友：
-        if text:
-            return text if len(text) <= limit else text[: limit - 1] + "…"
-    return ""
-
-
-def reading_minutes(markdown: str) -> int:
-    """Minutes to read, counting Chinese characters (about 300 a minute) and other words (200)."""
-    text = plain_text(markdown)
-    chars = len(_CJK.findall(text))
-    words = len(_WORD.findall(text))
-    return max(1, round(chars / 300 + words / 200))
+def cut_summary(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

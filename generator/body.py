@@ -1,0 +1,250 @@
+"""An article body, parsed once with the site's own Markdown parser; every body rule reads the result.
+
+`parse_body` renders the body with Python-Markdown exactly as the site does (`generator.markdown_ext`)
+and walks the HTML once, collecting what the rules need: links and images, raw HTML that the
+sanitizer will remove, the published text block by block (for privacy), the first real paragraph
+(summary) and the reading time. Code is code here as on the page: an image shown in inline or
+indented code is text, not a reference.
+
+Python-Markdown keeps no source positions, so lines are found by searching each text and target in
+the source, moving forward only (document order), with a bounded number of failed searches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+from generator.markdown_ext import new_markdown
+from generator.sanitize import UnsafeFinder, sanitize_html
+from generator.summary import join_lines
+
+MAX_DEPTH = 16  # lists and quotes nested deeper than this are a paste accident (and Python-Markdown recurses)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|[?!]{3}\+?[ \t])")
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", "dt", "dd", "blockquote", "div",
+           "table", "tr", "ul", "ol", "summary", "details", "figcaption", "section", "br", "hr"}
+_NOT_SUMMARY = {"li", "blockquote", "table", "pre", "details", "figure", "dl"}  # a summary is a plain paragraph
+_HIDDEN = {"script", "style", "rt", "rp", "template", "noscript", "title"}  # never shown as the text itself
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    line: int  # line within the body, 1-based
+    image: bool
+    text: str  # link text or alt text
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Published text of one block (paragraph, list item, cell...), with the body line of each piece."""
+
+    text: str
+    starts: tuple[int, ...]  # offsets in text where a piece starts
+    lines: tuple[int, ...]  # body line of each piece
+
+    def line_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.lines[max(index, 0)] + self.text.count("\n", self.starts[max(index, 0)], offset)
+
+
+@dataclass
+class ParsedBody:
+    html: str = ""  # as Python-Markdown renders it (before sanitizing)
+    safe_html: str = ""  # as published
+    links: list[Link] = field(default_factory=list)
+    unsafe: list[tuple[int, str, str]] = field(default_factory=list)  # (line, what, code)
+    blocks: list[TextBlock] = field(default_factory=list)  # published text, block by block
+    attributes: list[TextBlock] = field(default_factory=list)  # published attribute values (alt, href...)
+    summary: str = ""  # the first real paragraph, whole
+    text: str = ""  # all published text
+    problem: tuple[int, str] | None = None  # (line, what) when the body cannot be parsed
+
+    @property
+    def minutes(self) -> int:
+        """Minutes to read: about 300 Chinese characters or 200 other words a minute."""
+        return max(1, round(len(_CJK.findall(self.text)) / 300 + len(_WORD.findall(self.text)) / 200))
+
+
+def too_deep(body: str) -> int | None:
+    """The body line where lists or quotes nest deeper than MAX_DEPTH, or None (linear scan)."""
+    for number, line in enumerate(body.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if indent > 4 * MAX_DEPTH and line.strip():
+            width = len(line[:indent].expandtabs(4))
+            if width > 4 * MAX_DEPTH:
+                return number
+        depth, position = 0, 0
+        while depth <= MAX_DEPTH:
+            marker = _CONTAINER.match(line, position)
+            if not marker:
+                break
+            depth, position = depth + 1, marker.end()
+        if depth > MAX_DEPTH:
+            return number
+    return None
+
+
+def parse_body(body: str) -> ParsedBody:
+    """Render and read one body. Never raises for any text: a body it cannot read sets `problem`."""
+    deep = too_deep(body)
+    if deep is not None:
+        return ParsedBody(problem=(deep, "nesting"))
+    try:
+        html = new_markdown().convert(body)
+    except RecursionError:
+        return ParsedBody(problem=(1, "nesting"))
+    walker = _Walker(body)
+    walker.feed(html)
+    walker.close()
+    walker.finish()
+    return ParsedBody(html=html, safe_html=sanitize_html(html), links=walker.links, unsafe=walker.finder.found,
+                      blocks=walker.blocks, attributes=walker.attributes, summary=walker.summary,
+                      text="\n".join(b.text for b in walker.blocks))
+
+
+class _Locator:
+    """Lines of rendered pieces, found by searching the source forward from the last piece found."""
+
+    FAILURES = 64  # full searches allowed to fail; later ones look only a little ahead
+    NEAR = 2000
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cursor = 0
+        self.failures = 0
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def line(self, position: int | None = None) -> int:
+        return bisect.bisect_right(self.line_starts, self.cursor if position is None else position)
+
+    def find(self, needle: str, *, advance: bool) -> int | None:
+        if len(needle) < 2:
+            return None
+        limit = len(self.source) if self.failures < self.FAILURES else self.cursor + 8 * self.NEAR
+        position = self.source.find(needle, self.cursor, limit)
+        if position == -1:
+            self.failures += 1
+            return None
+        if advance or position - self.cursor <= self.NEAR:
+            self.cursor = position
+        return position
+
+    def line_of(self, needle: str, *, advance: bool) -> int:
+        position = self.find(needle, advance=advance)
+        return self.line(position)
+
+
+class _Walker(HTMLParser):
+    """One pass over the rendered HTML: links, unsafe markup, published text, summary."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.locate = _Locator(source)
+        self.finder = UnsafeFinder()
+        self.links: list[Link] = []
+        self.blocks: list[TextBlock] = []
+        self.attributes: list[TextBlock] = []
+        self.summary = ""
+        self.hidden = 0
+        self.open: list[str] = []  # open elements (for the summary's "plain paragraph" test)
+        self.pieces: list[tuple[str, int]] = []  # current block's text pieces and their lines
+        self.link_text: list[str] | None = None
+        self.pending_link: tuple[str, int] | None = None
+        self.paragraph: list[str] | None = None  # text of the <p> being read, while no summary yet
+
+    # -- blocks ---------------------------------------------------------------------------
+    def _flush(self) -> None:
+        if not self.pieces:
+            return
+        text, starts, lines = "", [], []
+        for piece, line in self.pieces:
+            starts.append(len(text))
+            lines.append(line)
+            text += piece
+        self.pieces = []
+        if text.strip():
+            self.blocks.append(TextBlock(text, tuple(starts), tuple(lines)))
+
+    def _attribute_text(self, value: str, line: int) -> None:
+        """Attribute values are published too (alt, title, link targets): checked as their own blocks."""
+        if value.strip():
+            self.attributes.append(TextBlock(value, (0,), (line,)))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs)
+        if tag not in ("img", "br", "hr", "input", "meta", "link", "wbr", "col", "area", "source"):
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        raw = self.get_starttag_text() or ""
+        found = self.finder.check(tag, attrs)
+        if found:
+            line = self.locate.line_of(raw, advance=False)
+            self.finder.found.extend((line, what, code) for what, code in found)
+        if tag in _BLOCKS:
+            self._flush()
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag == "img" and values.get("src"):
+            line = self.locate.line_of(values["src"], advance=False)
+            self.links.append(Link(values["src"], line, True, values.get("alt", "")))
+            for key in ("src", "alt", "title"):
+                self._attribute_text(unquote(values.get(key, "")) if key == "src" else values.get(key, ""), line)
+        elif tag == "a" and values.get("href"):
+            line = self.locate.line_of(values["href"], advance=False)
+            self.pending_link = (values["href"], line)
+            self.link_text = []
+            self._attribute_text(unquote(values["href"]), line)
+            if values.get("title"):
+                self._attribute_text(values["title"], line)
+        elif tag == "p" and not self.summary and not any(t in _NOT_SUMMARY for t in self.open):
+            self.paragraph = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(self.hidden - 1, 0)
+        if tag in _BLOCKS:
+            self._flush()
+        if tag == "a" and self.pending_link is not None:
+            target, line = self.pending_link
+            self.links.append(Link(target, line, False, "".join(self.link_text or [])))
+            self.pending_link, self.link_text = None, None
+        if tag == "p" and self.paragraph is not None:
+            text = join_lines("".join(self.paragraph))
+            self.paragraph = None
+            if text and not (len(text) < 12 and text.endswith(("：", ":"))):  # not a greeting (各位居民：)
+                self.summary = text
+        if tag in self.open:
+            while self.open and self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            if self.open and self.open[-1] in ("rt", "rp") and data.strip():
+                self._attribute_text(data, self.locate.line())  # ruby annotations: checked on their own
+            return
+        stripped = data.strip()
+        if stripped:
+            needle = stripped.split("\n", 1)[0][:24]
+            position = self.locate.find(needle, advance=True)
+            line = self.locate.line(position) - (data[: data.find(needle)].count("\n") if position is not None else 0)
+            self.pieces.append((data, max(line, 1)))
+        elif self.pieces:
+            self.pieces.append((data, self.locate.line()))
+        if self.link_text is not None:
+            self.link_text.append(data)
+        if self.paragraph is not None:
+            self.paragraph.append(data)
+
+    def finish(self) -> None:
+        self._flush()

@@ -1,0 +1,244 @@
+"""The Markdown dialect of the board: Python-Markdown with the site's extensions plus `BoardExtension`.
+
+One table (`EXTENSIONS`) is used both by the body parse in `generator.body` (which every body rule
+reads) and by the MkDocs plugin, which installs the same list for page rendering, so the checks and
+the pages can never read a body differently.
+
+`BoardExtension` makes Python-Markdown safe on pasted text. Python-Markdown rescans the rest of a
+paragraph for every `[`, `](`, `<` that never closes (a 30 KB line of `[](` took minutes), and
+recurses once per `*` of a long run. A linear pre-pass replaces the openers that cannot form a
+construct within a short distance by private-use stand-ins, which no later stage treats as markup;
+the last postprocessor turns them back into the same characters (so code blocks show them too).
+It also turns Word's tab-separated tables into Markdown tables and lets `images\\照片.jpg`
+(Windows-style) point where staff meant.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+# The site's Markdown extensions (mkdocs.yml no longer lists them: the plugin installs these).
+EXTENSIONS: list[str] = ["tables", "attr_list", "md_in_html", "admonition", "toc", "pymdownx.details",
+                         "pymdownx.superfences"]
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+
+# Stand-ins for characters that must stay plain text (private-use code points, restored at the end).
+_STANDIN = {"[": "\ue000", "]": "\ue001", "(": "\ue002", "<": "\ue003", "*": "\ue004", "_": "\ue005",
+            "`": "\ue006", "\\": "\ue007", "&": "\ue008", " ": "\ue009"}
+_RESTORE = {v: k for k, v in _STANDIN.items()}
+_RESTORE.update({"\ue003": "&lt;", "\ue008": "&amp;"})  # restored into HTML, where these are escaped
+_STANDIN_RE = re.compile("[\ue000-\ue009]")
+_ESCAPABLE = set("\\`*_{}[]()>#+-.!")
+MAX_LINK_TEXT = 1000  # characters between [ and its ]: beyond that it is not a link anyone wrote
+MAX_LINK_TARGET = 4096  # characters between ]( and its )
+MAX_TAG = 2000  # characters between < and its >
+MAX_NESTING = 4  # brackets inside brackets
+MAX_RUN = 3  # *** is the longest run of * or _ with a meaning
+# Python-Markdown copies a paragraph's text once per construct it finds in it; in a paragraph longer
+# than LONG_UNIT, only as many constructs keep their meaning as keep that copying near linear.
+LONG_UNIT = 20_000
+COPY_BUDGET = 20_000_000
+_UNIT_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|\||>)")
+
+
+def defuse(text: str) -> str:
+    """Replace openers that Python-Markdown would rescan without end by stand-ins (linear time)."""
+    text = _STANDIN_RE.sub("\ufffd", text)
+    out = list(text)
+    unit_start = position = 0
+    for line in text.split("\n"):
+        if not line.strip() or _UNIT_START.match(line):  # a blank line, a list item, heading, row, quote
+            if position > unit_start:
+                _defuse_chunk(text, out, unit_start, position - 1)
+            unit_start = position
+        position += len(line) + 1
+    _defuse_chunk(text, out, unit_start, len(text))
+    return "".join(out)
+
+
+def _defuse_chunk(text: str, out: list[str], start: int, end: int) -> None:
+    """One blank-line-separated chunk: brackets and parens matched with a stack, `<` with the next `>`.
+
+    Every search below moves forward only, so the whole pass is linear in the chunk."""
+    brackets: list[int] = []
+    parens: list[int] = []
+    link_parens: set[int] = set()
+    next_gt = next_lt = -1
+    line_blank = True  # only spaces so far on this line
+    budget = max(20, COPY_BUDGET // (end - start)) if end - start > LONG_UNIT else -1
+    i = start
+    while i < end:
+        c = text[i]
+        if budget == 0 and c in _STANDIN and c != " ":
+            out[i] = _STANDIN[c]
+            i += 1
+            continue
+        if budget == 0 and c == "\n" and text[i - 2:i] == "  ":  # a hard line break
+            out[i - 1] = _STANDIN[" "]
+        if budget > 0 and (c in "[<`*_\\&" or c == "\n" and text[i - 2:i] == "  "):
+            budget -= 1
+        if c == "\n":
+            line_blank = True
+            i += 1
+            continue
+        if c == "\\" and i + 1 < end and text[i + 1] in _ESCAPABLE:
+            line_blank = False
+            i += 2
+            continue
+        if c == "[":
+            brackets.append(i)
+        elif c == "]":
+            if brackets:
+                opener = brackets.pop()
+                if i - opener > MAX_LINK_TEXT or len(brackets) >= MAX_NESTING:
+                    out[opener] = _STANDIN["["]
+            if i + 1 < end and text[i + 1] == "(":
+                link_parens.add(i + 1)
+        elif c == "(":
+            parens.append(i)
+        elif c == ")":
+            if parens:
+                opener = parens.pop()
+                if opener in link_parens and (i - opener > MAX_LINK_TARGET or len(parens) >= MAX_NESTING):
+                    out[opener] = _STANDIN["("]
+                link_parens.discard(opener)
+        elif c == "<":
+            if next_gt < i:
+                next_gt = text.find(">", i, end)
+                next_gt = end if next_gt == -1 else next_gt
+            if next_lt <= i:
+                next_lt = text.find("<", i + 1, end)
+                next_lt = end if next_lt == -1 else next_lt
+            if next_gt >= end or next_gt - i > MAX_TAG or next_lt < next_gt:
+                out[i] = _STANDIN["<"]
+        elif c in "*_":
+            run_end = i
+            while run_end < end and text[run_end] == c:
+                run_end += 1
+            if run_end - i > MAX_RUN:
+                after = run_end
+                while after < end and text[after] == " ":
+                    after += 1
+                rule = line_blank and (after >= end or text[after] == "\n")  # a line of *** is a rule
+                if not rule:
+                    for k in range(i, run_end):
+                        out[k] = _STANDIN[c]
+            line_blank = False
+            i = run_end
+            continue
+        if c != " ":
+            line_blank = False
+        i += 1
+    for opener in brackets:
+        out[opener] = _STANDIN["["]
+    for opener in parens:
+        if opener in link_parens:
+            out[opener] = _STANDIN["("]
+
+
+def restore(text: str) -> str:
+    return _STANDIN_RE.sub(lambda m: _RESTORE[m.group(0)], text)
+
+
+_TAB_ROW = re.compile(r"^[^\s\t][^\t]*(\t+[^\t]*)+$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def tab_tables(lines: list[str]) -> list[str]:
+    """Rows pasted from Word or Excel (cells separated by tabs) become a Markdown table.
+
+    Two or more such rows in a row, outside fenced code; the first row is the header."""
+    result: list[str] = []
+    fence: str | None = None
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if len(rows) >= 2:
+            width = max(len(r) for r in rows)
+            cells = [r + [""] * (width - len(r)) for r in rows]
+            result.append("| " + " | ".join(cells[0]) + " |")
+            result.append("|" + " --- |" * width)
+            result.extend("| " + " | ".join(r) + " |" for r in cells[1:])
+        else:
+            result.extend("\t".join(r) for r in rows)
+        rows.clear()
+
+    for line in lines:
+        fence_mark = _FENCE.match(line)
+        if fence_mark:
+            mark = fence_mark.group(1)
+            if fence is None:
+                fence = mark[0]
+            elif mark[0] == fence:
+                fence = None
+        if fence is None and not fence_mark and "\t" in line and _TAB_ROW.match(line.rstrip()):
+            rows.append([cell.strip().replace("|", "\\|") for cell in re.split(r"\t+", line.rstrip())])
+            continue
+        flush()
+        result.append(line)
+    flush()
+    return result
+
+
+class _TabTables(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return tab_tables(lines)
+
+
+class _Defuse(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return defuse("\n".join(lines)).split("\n")
+
+
+class _WindowsPaths(Treeprocessor):
+    r"""`images\照片.jpg` means images/照片.jpg: staff on Windows write paths that way, browsers on a
+    web server do not read them so. Runs before MkDocs resolves relative links."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            attr = {"a": "href", "img": "src"}.get(element.tag)
+            value = element.get(attr) if attr else None
+            if value and "\\" in value and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+                element.set(attr, value.replace("\\", "/"))
+
+
+class _Restore(Postprocessor):
+    def run(self, text: str) -> str:
+        md = self.md
+        if getattr(md, "toc_tokens", None):
+            _restore_tokens(md.toc_tokens)
+        if isinstance(getattr(md, "toc", None), str):
+            md.toc = restore(md.toc)
+        return restore(text)
+
+
+def _restore_tokens(tokens: list[dict]) -> None:
+    stack = list(tokens)
+    while stack:
+        token = stack.pop()
+        for key in ("name", "html", "data-toc-label"):
+            if isinstance(token.get(key), str):
+                token[key] = restore(token[key])
+        stack.extend(token.get("children") or [])
+
+
+class BoardExtension(Extension):
+    """Registered by the plugin for MkDocs and by `generator.body` for the checks."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_TabTables(md), "board_tab_tables", 35)  # before tabs become spaces
+        md.preprocessors.register(_Defuse(md), "board_defuse", 29.5)  # before fences and raw HTML
+        md.treeprocessors.register(_WindowsPaths(md), "board_windows_paths", 1)  # before MkDocs' relpath (0)
+        md.postprocessors.register(_Restore(md), "board_restore", 1)
+
+
+def new_markdown() -> Markdown:
+    """A Markdown converter exactly as the site renders a page (without MkDocs' link rewriting)."""
+    return Markdown(extensions=[*EXTENSIONS, BoardExtension()], extension_configs=EXTENSION_CONFIGS)
