@@ -132,7 +132,7 @@ class _Locator:
             self.failures += 1
             return None
         if advance or position - self.cursor <= self.NEAR:
-            self.cursor = position
+            self.cursor = position + len(needle)  # consumed: the next piece comes after it
         return position
 
     def line_of(self, needle: str, *, advance: bool) -> int:
@@ -189,7 +189,11 @@ class _Walker(HTMLParser):
         raw = self.get_starttag_text() or ""
         found = self.finder.check(tag, attrs)
         if found:
-            line = self.locate.line_of(raw, advance=False)
+            position = self.locate.find(raw, advance=False)
+            for name in ("href", "src", "style", "class", "id"):  # a tag Markdown wrote: find what it holds
+                if position is None and values.get(name):
+                    position = self.locate.find(values[name], advance=False)
+            line = self.locate.line(position)
             self.finder.found.extend((line, what, code) for what, code in found)
         if tag in _BLOCKS:
             self._flush()
@@ -201,12 +205,8 @@ class _Walker(HTMLParser):
             for key in ("src", "alt", "title"):
                 self._attribute_text(unquote(values.get(key, "")) if key == "src" else values.get(key, ""), line)
         elif tag == "a" and values.get("href"):
-            line = self.locate.line_of(values["href"], advance=False)
-            self.pending_link = (values["href"], line)
+            self.pending_link = (values["href"], values.get("title", ""))  # found after its text, as written
             self.link_text = []
-            self._attribute_text(unquote(values["href"]), line)
-            if values.get("title"):
-                self._attribute_text(values["title"], line)
         elif tag == "p" and not self.summary and not any(t in _NOT_SUMMARY for t in self.open):
             self.paragraph = []
 
@@ -216,8 +216,11 @@ class _Walker(HTMLParser):
         if tag in _BLOCKS:
             self._flush()
         if tag == "a" and self.pending_link is not None:
-            target, line = self.pending_link
+            target, title = self.pending_link
+            line = self.locate.line_of(target, advance=False)
             self.links.append(Link(target, line, False, "".join(self.link_text or [])))
+            self._attribute_text(unquote(target), line)
+            self._attribute_text(title, line)
             self.pending_link, self.link_text = None, None
         if tag == "p" and self.paragraph is not None:
             text = join_lines("".join(self.paragraph))
@@ -238,6 +241,8 @@ class _Walker(HTMLParser):
             needle = stripped.split("\n", 1)[0][:24]
             position = self.locate.find(needle, advance=True)
             line = self.locate.line(position) - (data[: data.find(needle)].count("\n") if position is not None else 0)
+            if position is None:
+                line = self.locate.line()
             self.pieces.append((data, max(line, 1)))
         elif self.pieces:
             self.pieces.append((data, self.locate.line()))

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.body_checks import check_links, check_privacy, check_unsafe_html
+from generator.body_checks import check_body
 from generator.content import RawArticle
 from generator.front_mistakes import looks_like_draft
 from generator.messages import Report
 from generator.model import (CATEGORIES, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
                              PosterOptions, category_key, type_key)
-from generator.summary import derive_summary
+from generator.summary import cut_summary
 from generator.timeutil import BadDate, beijing, parse_time
 
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
@@ -136,9 +136,8 @@ class _Checker:
         event = self.check_event()
         poster = self.check_poster()
         slug = self.check_slug()
-        check_privacy(self.raw, self.public_phones, self.report)
-        check_unsafe_html(self.raw, self.report)
-        links, assets = check_links(self.raw, self.content_dir, self.report, self.public_phones)
+        parsed = check_body(self.raw, self.content_dir, self.report, self.public_phones)
+        links, assets = parsed.article_links, parsed.assets
         if len(self.report.errors) > errors_before or self.raw.slips or None in (title, type_, date, slug):
             return None
         body = self.raw.body
@@ -146,8 +145,8 @@ class _Checker:
             self.report.warning(self.raw.source, self.raw.body_line, "正文是空的。请在信息块下面写正文。", code="body.empty")
         return Article(
             source=self.raw.source, src_uri=self.raw.src_uri, path=self.raw.path, slug=slug,
-            title=title, type=type_, date=date, body=body,
-            summary=summary or derive_summary(body, MAX_SUMMARY) or title,
+            title=title, type=type_, date=date, body=body, body_html=parsed.parsed.safe_html,
+            minutes=parsed.parsed.minutes, summary=summary or cut_summary(parsed.parsed.summary, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
             article_links=tuple(links), assets=tuple(dict.fromkeys(([cover] if cover else []) + assets)),

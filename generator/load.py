@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.assets import prepare_assets
+from generator.body_checks import check_settings_privacy
 from generator.checks import check_article, check_article_links, check_site
 from generator.content import read_article, scan_content
 from generator.filenames import check_file_names
@@ -36,6 +37,7 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     if not settings.content_dir.is_dir():
         report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
         return Board(settings, as_of, [], [])
+    check_settings_privacy(settings, report)
     found = scan_content(settings.content_dir, report, settings.project_root)
     refused = check_file_names(found, settings.content_dir, settings.project_root, report)
     prompts = template_prompts(settings.templates_dir / "new")

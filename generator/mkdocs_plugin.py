@@ -33,13 +33,13 @@ from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
 from generator.load import Board, load_board
+from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
 from generator.messages import Report
 from generator.model import TYPES, Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
 from generator.settings import DEFAULTS, settings_from_mapping
-from generator.summary import reading_minutes
 from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse_time
 
 log = logging.getLogger("mkdocs.plugins.board")
@@ -79,6 +79,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Pages are rendered with exactly the parser the checks read (generator.markdown_ext).
+        config.markdown_extensions = [*EXTENSIONS, BoardExtension()]
+        config.mdx_configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
         self.report = Report()
         board = self.preloaded or self._load(config)
         if not self.report.ok:
@@ -179,7 +182,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 "title": article.title,
                 "description": escape(article.summary),  # the theme prints it unescaped into an attribute
                 "board_article": article,
-                "board_minutes": reading_minutes(article.body),
+                "board_minutes": article.minutes,
             })
             return markdown
         listing = self._listing_by_src.get(page.file.src_uri)

@@ -100,6 +100,8 @@ class Article:
     date: datetime
     body: str
     summary: str
+    body_html: str = ""  # the body as published (the one parse, sanitized): posters read it
+    minutes: int = 1  # reading time
     expires: datetime | None = None
     author: str | None = None
     category: str | None = None

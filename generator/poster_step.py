@@ -23,7 +23,7 @@ def poster_job(article: Article, plan: SitePlan) -> PosterJob:
         event=event,
         category_label=article.category_label, tags=article.tags, urgent=article.urgent,
         pinned=article.pinned, url=settings.full_url(article.url),
-        size=article.poster.size, orientation=article.poster.orientation,
+        size=article.poster.size, orientation=article.poster.orientation, body_html=article.body_html or None,
     )
 
 

@@ -54,7 +54,7 @@ ALLOWED_CLASSES: dict[str, set[str]] = {
     "span": _token_classes(),
     "code": set(),
 }
-_RESERVED_ID = re.compile(r"^(?:board|kiosk|md|_|search|header|footer|content|main|nav|toc)", re.I)
+_RESERVED_ID = re.compile(r"^(?:board|kiosk|md|__|search|header|footer|content|main|nav|toc)", re.I)
 
 
 def picture_data_url(tag: str, attr: str, value: str) -> bool:
@@ -99,23 +99,23 @@ class UnsafeFinder:
     @staticmethod
     def check(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
         if tag in DANGEROUS_TAGS:
-            return [(f"<{tag}> 标签", "html.unsafe_tag")]
+            return [(f"<{tag}> 标签", "html.unsafe")]
         found: list[tuple[str, str]] = []
         for name, value in attrs:
             raw = value or ""
             value = raw.strip().lower().replace("\t", "").replace("\n", "")
             if name.startswith("on"):
-                found.append((f"<{tag}> 里的 {name} 脚本属性", "html.event_attribute"))
+                found.append((f"<{tag}> 里的 {name} 脚本属性", "html.unsafe"))
             elif name in URL_ATTRS and value.startswith(("javascript:", "vbscript:")):
-                found.append((f"<{tag}> 里的 javascript: 链接", "html.script_link"))
+                found.append((f"<{tag}> 里的 javascript: 链接", "html.unsafe"))
             elif name in URL_ATTRS and value.startswith("data:") and not picture_data_url(tag, name, value):
-                found.append((f"<{tag}> 里的 data: 链接", "html.data_link"))
+                found.append((f"<{tag}> 里的 data: 链接", "html.unsafe"))
             elif external_picture(tag, name, value):
                 found.append((f"外部网站的图片“{raw[:80]}”", "html.external_image"))
             elif name == "style" and tag not in ("td", "th"):
-                found.append((f"<{tag}> 里的 style 样式", "html.style"))
+                found.append((f"<{tag}> 里的 style 样式", "html.unsafe"))
             elif name == "class" and set(value.split()) - ALLOWED_CLASSES.get(tag, set()):
-                found.append((f"<{tag}> 里的 class=“{raw[:40]}”（会冒充网站自己的样式）", "html.class"))
-            elif name == "id" and (tag not in {"h1", "h2", "h3", "h4", "h5", "h6"} or _RESERVED_ID.match(value)):
-                found.append((f"<{tag}> 里的 id=“{raw[:40]}”", "html.id"))
+                found.append((f"<{tag}> 里的 class=“{raw[:40]}”（会冒充网站自己的样式）", "html.site_class"))
+            elif name == "id" and tag not in {"h1", "h2", "h3", "h4", "h5", "h6"}:  # headings' ids: from the titles
+                found.append((f"<{tag}> 里的 id=“{raw[:40]}”", "html.site_class"))
         return found

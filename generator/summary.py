@@ -13,7 +13,10 @@ def join_lines(text: str) -> str:
     """Soft line breaks as a Chinese reader expects: nothing next to a CJK character, one space elsewhere.
     (Written without a regex: a paragraph can be a megabyte of pasted spaces.)"""
     out = ""
-    for part in text.split():
+    for line in text.split("\n"):
+        part = " ".join(line.split())
+        if not part:
+            continue
         if out and not (is_wide(out[-1]) or is_wide(part[0])):
             out += " "
         out += part

@@ -128,7 +128,8 @@ def test_date_forms(value: str, expected: str) -> None:
 
 
 def test_reading_time_counts_chinese_characters() -> None:
-    from generator.summary import reading_minutes
+    from generator.body import parse_body
 
-    assert reading_minutes("字" * 3000) == 10
-    assert reading_minutes("字" * 300) == 1
+    assert parse_body("字" * 3000).minutes == 10
+    assert parse_body("字" * 300).minutes == 1
+    assert parse_body("```\n" + "字" * 3000 + "\n```\n<script>" + "字" * 3000 + "</script>").minutes == 10

@@ -1,9 +1,9 @@
 """Article Markdown -> a small list of blocks that a poster template can lay out.
 
 The body reaches Typst as JSON data, never as Typst source, so nothing an
-article contains can act as Typst code. We let the `markdown` package parse
-(the same parser MkDocs uses, so posters read the body the way the site
-does), then walk its HTML and keep only what a printed sheet needs:
+article contains can act as Typst code. We read the HTML of the body's one
+parse (`generator.body`: the site's own parser and extensions, sanitized),
+and keep only what a printed sheet needs:
 headings, paragraphs, list items, table rows. Images, raw HTML tags and
 scripts are dropped; links become their text.
 
@@ -20,12 +20,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import markdown
+from generator.summary import join_lines
 
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*|[ \t]*\n\s*(?=[{_CJK}])")
 _BR = "\x00"  # a hard line break (<br>) survives cleaning as this marker
-_SPACES = re.compile(r"\s+")
 _QA = re.compile(r"^\s*(问|答|Q|A)\s*[：:]\s*")
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "dt", "dd"}
 _SKIP_TAGS = {"script", "style", "img", "svg", "iframe", "object", "video", "audio", "head", "title"}
@@ -33,9 +30,13 @@ _SKIP_TAGS = {"script", "style", "img", "svg", "iframe", "object", "video", "aud
 
 def _clean(text: str) -> str:
     """Join soft line breaks the way a Chinese reader expects: no space
-    next to a CJK character, one space elsewhere."""
-    text = _SOFT_BREAK_CJK.sub("", text)
-    return _SPACES.sub(" ", text)
+    next to a CJK character, one space elsewhere (kept at the ends)."""
+    joined = join_lines(text)
+    if joined and text[:1].isspace():
+        joined = " " + joined
+    if joined and text[-1:].isspace():
+        joined += " "
+    return joined
 
 
 class _Walker(HTMLParser):
@@ -169,8 +170,14 @@ def _plain(runs: list) -> str:
 
 
 def blocks_from_markdown(md: str, kind: str = "") -> list[dict]:
-    """Parse an article body into poster blocks (see module doc)."""
-    html = markdown.markdown(md, extensions=["tables", "sane_lists"])
+    """Parse an article body (with the one body parser) into poster blocks (see module doc)."""
+    from generator.body import parse_body
+
+    return blocks_from_html(parse_body(md).safe_html, kind)
+
+
+def blocks_from_html(html: str, kind: str = "") -> list[dict]:
+    """The published HTML of a body -> poster blocks (see module doc)."""
     walker = _Walker()
     walker.feed(html)
     walker.close()

@@ -15,7 +15,7 @@ from generator.model import TYPES
 from generator.qr import qr_svg
 from generator.timeutil import beijing, event_span
 
-from .body import block_text, blocks_from_markdown
+from .body import block_text, blocks_from_html, blocks_from_markdown
 from .fonts import FontSet, missing_glyphs
 from .jobs import PosterJob, PosterSettings
 
@@ -60,11 +60,14 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     is made relative to (Typst reads files only below its root)."""
     cap = _capacity(job.size, job.orientation)
     md, cut = job.body_markdown, False
-    limit = int(cap * 1.6) + 400  # raw characters: ASCII is narrower, markup costs some
-    if len(md) > limit:  # parse only the opening of a very long body
-        end = md.find("\n\n", limit)
-        md, cut = (md[:end], True) if end != -1 else (md, False)
-    blocks = blocks_from_markdown(md, job.type)
+    if job.body_html is not None:  # the build's one parse of the body
+        blocks = blocks_from_html(job.body_html, job.type)
+    else:
+        limit = int(cap * 1.6) + 400  # raw characters: ASCII is narrower, markup costs some
+        if len(md) > limit:  # parse only the opening of a very long body
+            end = md.find("\n\n", limit)
+            md, cut = (md[:end], True) if end != -1 else (md, False)
+        blocks = blocks_from_markdown(md, job.type)
     greeting = None
     if job.type == "notice" and blocks and blocks[0]["k"] == "p" and _GREETING.match(block_text(blocks[0])):
         greeting, blocks = block_text(blocks[0]), blocks[1:]

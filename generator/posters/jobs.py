@@ -41,6 +41,7 @@ class PosterJob:
     url: str | None
     size: str = "A4"
     orientation: str = "portrait"
+    body_html: str | None = None  # the body as the site publishes it; parsed from body_markdown if absent
 
 
 @dataclass(frozen=True)
