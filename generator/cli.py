@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="本地预览，保存文件后自动刷新", description="本地预览，保存文件后自动刷新")
     serve.add_argument("-a", "--dev-addr", metavar="地址:端口", help="预览地址（默认 127.0.0.1:8000）")
+    serve.add_argument("--lan", action="store_true",
+                       help="让同一个 Wi-Fi 里的手机也能打开预览（会显示手机用的地址和二维码）")
     serve.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断发布状态（默认：现在）")
 
     poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样", description="只生成指定文章的海报，用于打样")
@@ -169,12 +171,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.mkdocs_plugin import serve
+    from generator.preview import serve
 
-    address = args.dev_addr or "127.0.0.1:8000"
-    print(f"正在启动预览……浏览器打开 http://{address}/ ，保存文件后页面会自动刷新。按 Ctrl+C 结束。", file=sys.stderr)
-    serve(args.config_file.resolve(), args.dev_addr, beijing(args.as_of, "minute") if args.as_of else None)
-    return 0
+    return serve(args.config_file.resolve(), args.dev_addr, args.as_of, lan=args.lan)
 
 
 def cmd_poster(args: argparse.Namespace) -> int:

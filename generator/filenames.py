@@ -12,27 +12,12 @@ import re
 from pathlib import Path
 
 from generator.content import ContentFiles, rel_path
-from generator.front_mistakes import describe_invisible, is_invisible
+from generator.front_mistakes import is_invisible, make_visible
 from generator.messages import Report
 
 # What Notepad, WPS or a careless rename leave where `.md` was meant.
 _NOT_QUITE_MD = re.compile(r"\.(md\.txt|markdown|mdown|md\.md\.txt|txt\.md\.txt)$|\.md[\s\u3000\u200b-\u200d\u2060\ufeff.]+$",
                            re.IGNORECASE)
-
-
-def _shown(name: str) -> str:
-    """The name with its invisible characters made visible, for the message."""
-    out = []
-    for char in name:
-        if char == "\t":
-            out.append("［制表符］")
-        elif char == "\u3000":
-            out.append("［全角空格］")
-        elif is_invisible(char):
-            out.append("［" + describe_invisible(char) + "］")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def _has_invisible(name: str) -> bool:
@@ -50,7 +35,7 @@ def check_file_names(found: ContentFiles, content_dir: Path, project_root: Path,
                          if folder in p.relative_to(content_dir).parts[:-1])
             shown = where.relative_to(content_dir).parts
             report.error(rel_path(content_dir.joinpath(*shown[:shown.index(folder) + 1]), project_root), 1,
-                         f"文件夹名“{_shown(folder)}”里有看不见的字符（全角空格、制表符或零宽字符）。"
+                         f"文件夹名“{make_visible(folder)}”里有看不见的字符（全角空格、制表符或零宽字符）。"
                          "请给这个文件夹重新起名，只用汉字、字母、数字和减号 -。",
                          code="file.folder_name_invisible")
     for name in sorted(found.files):
@@ -60,7 +45,7 @@ def check_file_names(found: ContentFiles, content_dir: Path, project_root: Path,
             report.warning(rel_path(content_dir / name, project_root), 1,
                            f"这个文件不会被当作文章发布：它的名字以“{base[len(meant) - 3:]}”结尾，不是 .md"
                            "（记事本保存时常会自动加上 .txt）。请把文件改名为"
-                           f"“{_shown(meant)}”：在记事本里“另存为”，保存类型选“所有文件”，文件名写 {_shown(meant)}。",
+                           f"“{make_visible(meant)}”：在记事本里“另存为”，保存类型选“所有文件”，文件名写 {make_visible(meant)}。",
                            code="file.not_md")
     for path in found.articles:
         source = rel_path(path, project_root)
@@ -68,13 +53,13 @@ def check_file_names(found: ContentFiles, content_dir: Path, project_root: Path,
         stem = name[:-3]
         if not "".join(c for c in stem if not (c.isspace() or is_invisible(c))):
             report.error(source, 1,
-                         f"文件名“{_shown(name)}”只有空格，没有名字，这篇文章没法有网址。"
+                         f"文件名“{make_visible(name)}”只有空格，没有名字，这篇文章没法有网址。"
                          "请改名为“日期-简短标题.md”，例如 2026-11-20-冬季大扫除.md。",
                          code="file.name_blank")
             refused.add(path)
         elif _has_invisible(stem):
             report.error(source, 1,
-                         f"文件名“{_shown(name)}”里有看不见的字符，网址会变得看不懂，别人也没法照着打出来。"
+                         f"文件名“{make_visible(name)}”里有看不见的字符，网址会变得看不懂，别人也没法照着打出来。"
                          "请给文件重新起名（只用汉字、字母、数字和减号 -），例如 2026-11-20-冬季大扫除.md。",
                          code="file.name_invisible")
             refused.add(path)

@@ -53,6 +53,21 @@ def describe_invisible(text: str) -> str:
     return "、".join(names) or "特殊空格"
 
 
+def make_visible(text: str) -> str:
+    """`text` with each invisible character replaced by its name in brackets, for messages and the preview."""
+    out = []
+    for char in text:
+        if char == "\t":
+            out.append("［制表符］")
+        elif char == "\u3000":
+            out.append("［全角空格］")
+        elif is_invisible(char):
+            out.append("［" + describe_invisible(char) + "］")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Slip:
     """One slip: 1-based line within the given text, a stable code, and the message for staff."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from generator.artefacts import stderr_progress, write_artefacts
 from generator.load import Board, load_board
 from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
 from generator.messages import Report
+from generator.mkdocs_log import LOG_NAME, chinese_mkdocs_log
 from generator.model import TYPES, Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
@@ -257,58 +257,32 @@ class BoardView:
         return f"{article.section}/"
 
 
-class _PlainHandler(logging.Handler):
-    """MkDocs' own warnings, printed plainly (its INFO chatter is not for staff)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if record.name == log.name or record.levelno < logging.WARNING:
-            print(text, file=sys.stderr)
-        else:
-            print(f"MkDocs 警告：{text}", file=sys.stderr)
-
-
 def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) -> bool:
     """Render the whole site with MkDocs into site_dir; False (with messages) if it failed."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    mkdocs_log = logging.getLogger("mkdocs")
-    handler = _PlainHandler(level=logging.WARNING)
-    mkdocs_log.addHandler(handler)
-    mkdocs_log.propagate = False
+    settings = board.settings
     config = None
-    try:
-        config = load_config(config_file=str(board.settings.config_file), site_dir=str(site_dir))
-        plugin = config.plugins.get("board")
-        if plugin is None:
-            report.error("mkdocs.yml", 1, "mkdocs.yml 的 plugins 里没有 board。请在 plugins 下加一行“- board”。", code="settings.plugin_missing")
+    with chinese_mkdocs_log(report, settings.content_dir, settings.project_root) as mkdocs_log:
+        try:
+            config = load_config(config_file=str(settings.config_file), site_dir=str(site_dir))
+            plugin = config.plugins.get("board")
+            if plugin is None:
+                report.error("mkdocs.yml", 1, "mkdocs.yml 的 plugins 里没有 board。请在 plugins 下加一行“- board”。", code="settings.plugin_missing")
+                return False
+            plugin.preloaded = board
+            plugin.posters_enabled = posters
+            config.plugins.on_startup(command="build", dirty=False)
+            build(config)
+            report.extend(plugin.artefact_report)
+            return True
+        except MkDocsException as exc:
+            mkdocs_log._keep(f"{type(exc).__name__}: {exc}")
+            report.error("mkdocs.yml", 1, f"网站生成失败（MkDocs 出错，详细情况记在 {LOG_NAME} 里）。"
+                         "请检查上面列出的问题；如果没有列出问题，请把这个文件发给技术人员。", code="build.mkdocs_failed")
             return False
-        plugin.preloaded = board
-        plugin.posters_enabled = posters
-        config.plugins.on_startup(command="build", dirty=False)
-        build(config)
-        report.extend(plugin.artefact_report)
-        return True
-    except MkDocsException as exc:
-        report.error("mkdocs.yml", 1, f"网站生成失败：{exc}", code="build.mkdocs_failed")
-        return False
-    finally:
-        if config is not None:
-            config.plugins.on_shutdown()
-        mkdocs_log.removeHandler(handler)
-
-
-def serve(config_file: Path, dev_addr: str | None, as_of: str | None) -> None:
-    """Live preview: MkDocs' own server rebuilds on every save (content/, templates/, mkdocs.yml)."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    if as_of:
-        os.environ["BOARD_AS_OF"] = as_of
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.addHandler(_PlainHandler(level=logging.INFO))
-    mkdocs_log.setLevel(logging.INFO)
-    mkdocs_log.propagate = False
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
-                 watch=[str(config_file.parent / "templates")])
+        finally:
+            if config is not None:
+                config.plugins.on_shutdown()

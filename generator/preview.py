@@ -1,0 +1,394 @@
+"""`board serve`: a live preview that never breaks, whatever the content.
+
+Our own small server rather than `mkdocs serve`: MkDocs' server aborts at start-up on a content
+error and, while running, keeps the old page and says so in English. Here each build goes into
+a fresh temporary folder; while the content has errors every page of the preview is a Chinese
+page listing them, and the good site comes back by itself when they are fixed. A page reloads
+itself when the server's build counter moves (templates/preview/preview.js).
+"""
+
+from __future__ import annotations
+
+import http.server
+import mimetypes
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, unquote, urlsplit
+
+import jinja2
+
+from generator.front_mistakes import make_visible
+from generator.messages import Level, Message, Report
+from generator.timeutil import beijing, now_shanghai
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEBOUNCE_MS = 300  # editors save in several writes; build once they are done
+WATCH_STEP_MS = 500  # how often the watcher looks at the stop flag
+
+
+@dataclass
+class Shown:
+    """A message as the preview shows it: with the text of the line it names, invisible characters made visible."""
+
+    path: str
+    line: int
+    text: str
+    code: str
+    source_line: str | None = None
+
+
+@dataclass
+class State:
+    """What the server shows now; replaced whole after each build (readers never see half of one)."""
+
+    version: int = 0
+    site: Path | None = None  # the last good build
+    errors: list[Shown] = field(default_factory=list)
+    warnings: list[Shown] = field(default_factory=list)
+    checked_at: str = ""
+
+
+def _shown(message: Message, root: Path) -> Shown:
+    source_line = None
+    path = root / message.path
+    if message.line >= 1 and path.suffix.lower() in (".md", ".yml", ".yaml") and path.is_file():
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if number == message.line:
+                        source_line = make_visible(line.rstrip("\n"))[:200]
+                        break
+        except OSError:
+            pass
+    return Shown(message.path, max(message.line, 1), message.text, message.code, source_line)
+
+
+class Preview:
+    """Builds the site into temporary folders on demand and keeps the State the server reads."""
+
+    def __init__(self, config_file: Path, as_of: datetime | None, say: Callable[[str], None]) -> None:
+        self.config_file = config_file
+        self.root = config_file.parent
+        self.as_of = as_of
+        self.say = say
+        self.work = Path(tempfile.mkdtemp(prefix="board-preview-"))
+        self.state = State()
+        self._lock = threading.Lock()
+        self.watch_paths: list[Path] = [config_file]
+        templates = self.root / "templates" / "preview"
+        if not (templates / "error.html").is_file():
+            templates = PACKAGE_TEMPLATES / "preview"
+        self.templates_dir = templates
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True)
+
+    # -- building ----------------------------------------------------------------------------
+    def build(self) -> State:
+        """One build; never raises (a fault of ours is shown as a message too)."""
+        from generator.cli import print_messages
+        from generator.load import load_board
+        from generator.mkdocs_plugin import render_site
+        from generator.settings import load_settings
+
+        started = time.monotonic()
+        report = Report()
+        out = Path(tempfile.mkdtemp(prefix="site-", dir=self.work))
+        good = False
+        try:
+            settings = load_settings(self.config_file, report, out)
+            if settings is not None:
+                self.watch_paths = [self.config_file, settings.content_dir, settings.templates_dir]
+                board = load_board(settings, self.as_of or now_shanghai(), report)
+                if report.ok:
+                    good = render_site(board, out, posters=False, report=report) and report.ok
+        except Exception as exc:  # a bug of ours must not stop the preview: say it plainly and keep serving
+            report.error("mkdocs.yml", 1, f"程序内部出错（{type(exc).__name__}）。预览会继续运行；"
+                         "如果改了文件后还出现这一条，请把它发给技术人员。", code="preview.internal")
+        with self._lock:
+            old = self.state
+            state = State(version=old.version + 1, site=out if good else old.site,
+                          errors=[_shown(m, self.root) for m in report.sorted() if m.level is Level.ERROR],
+                          warnings=[_shown(m, self.root) for m in report.sorted() if m.level is Level.WARNING],
+                          checked_at=beijing(now_shanghai(), "second"))
+            self.state = state
+        if good and old.site is not None:
+            shutil.rmtree(old.site, ignore_errors=True)
+        elif not good:
+            shutil.rmtree(out, ignore_errors=True)
+        print_messages(report)
+        took = time.monotonic() - started
+        if good:
+            extra = f"，{len(state.warnings)} 个警告" if state.warnings else ""
+            self.say(f"[{state.checked_at}] 预览已更新（用时 {took:.1f} 秒{extra}）。")
+        else:
+            self.say(f"[{state.checked_at}] 有 {len(state.errors)} 个错误（见上面，预览网页上也有说明）。"
+                     "改好保存后，预览会自己恢复。")
+        return state
+
+    def snapshot(self) -> State:
+        with self._lock:
+            return self.state
+
+    def watch(self, stop: threading.Event) -> None:
+        """Rebuild after every change to mkdocs.yml, content/ or templates/ (until `stop` is set)."""
+        from watchfiles import watch as watch_changes
+
+        while not stop.is_set():
+            paths = [str(p) for p in self.watch_paths if p.exists()]
+            watched = list(self.watch_paths)
+            if not paths:  # mkdocs.yml itself is gone: look again in a moment
+                stop.wait(1)
+                continue
+            for _changes in watch_changes(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=WATCH_STEP_MS,
+                                          raise_interrupt=False, ignore_permission_denied=True):
+                self.say(f"[{beijing(now_shanghai(), 'second')}] 文件有改动，正在重新生成预览……")
+                self.build()
+                if self.watch_paths != watched:
+                    break  # mkdocs.yml moved content/ or templates/: watch the new folders
+
+    def close(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def error_page(self, state: State) -> bytes:
+        return self.env.get_template("error.html").render(
+            errors=state.errors, warnings=state.warnings, version=state.version, checked_at=state.checked_at,
+        ).encode("utf-8")
+
+    def with_bar(self, html: bytes, state: State) -> bytes:
+        """The page as built, with the warnings bar and the reload script before </body>."""
+        snippet = self.env.get_template("bar.html").render(warnings=state.warnings, version=state.version)
+        text = html.decode("utf-8", errors="replace")
+        at = text.lower().rfind("</body>")
+        text = text + snippet if at < 0 else text[:at] + snippet + text[at:]
+        return text.encode("utf-8")
+
+    def asset(self, name: str) -> bytes | None:
+        path = self.templates_dir / name
+        return path.read_bytes() if name in ("preview.js", "preview.css") and path.is_file() else None
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    preview: Preview  # set on the subclass made by make_server
+    server_version = "board-preview"
+    error_message_format = "<!doctype html><meta charset=utf-8><title>出错</title><p>请求有误（%(code)d）。</p>"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+        pass  # no English access log in the staff's terminal
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+        self._respond(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        self._respond(head=False)
+
+    def _send(self, status: int, body: bytes, content_type: str, head: bool, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _respond(self, head: bool) -> None:
+        preview = self.preview
+        path = unquote(urlsplit(self.path).path)
+        state = preview.snapshot()
+        if path == "/_board/version":
+            self._send(200, f'{{"version": {state.version}, "errors": {len(state.errors)}}}'.encode(),
+                       "application/json", head)
+            return
+        if path.startswith("/_board/"):
+            body = preview.asset(path[len("/_board/"):])
+            kind = "text/javascript" if path.endswith(".js") else "text/css"
+            self._send(200, body, f"{kind}; charset=utf-8", head) if body is not None else \
+                self._send(404, b"", "text/plain", head)
+            return
+        file, redirect = _locate(state.site, path)
+        if redirect:
+            self._send(301, b"", "text/plain", head, {"Location": quote(redirect)})
+            return
+        is_page = file is None or file.suffix.lower() in (".html", ".htm")
+        if state.errors and is_page:
+            self._send(200, preview.error_page(state), "text/html; charset=utf-8", head)
+            return
+        if file is None:
+            missing = state.site / "404.html" if state.site else None
+            body = preview.with_bar(missing.read_bytes(), state) if missing and missing.is_file() else \
+                preview.with_bar("<!doctype html><meta charset=utf-8><title>没有这一页</title><p>没有这一页。</p>"
+                                 .encode(), state)
+            self._send(404, body, "text/html; charset=utf-8", head)
+            return
+        try:
+            body = file.read_bytes()
+        except OSError:  # replaced by a newer build while we looked
+            self._send(503, b"", "text/plain", head, {"Retry-After": "1"})
+            return
+        if is_page:
+            self._send(200, preview.with_bar(body, state), "text/html; charset=utf-8", head)
+            return
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
+            kind += "; charset=utf-8"
+        self._send(200, body, kind, head)
+
+
+def _locate(site: Path | None, path: str) -> tuple[Path | None, str | None]:
+    """The file under `site` for the URL path (never outside it), or a redirect adding the final slash."""
+    if site is None:
+        return None, None
+    relative = path.lstrip("/")
+    target = (site / relative).resolve()
+    root = site.resolve()
+    if target != root and root not in target.parents:
+        return None, None
+    if target.is_dir():
+        if not path.endswith("/"):
+            return None, path + "/"
+        target = target / "index.html"
+    return (target, None) if target.is_file() else (None, None)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a phone leaving mid-download is normal; nothing English for staff
+
+
+def make_server(preview: Preview, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    return _Server((host, port), handler)
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network, or None if it has none."""
+    import socket
+
+    # A UDP "connect" sends nothing: it only asks the system which interface routes outward.
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))
+        address = probe.getsockname()[0]
+    except OSError:
+        address = None
+    finally:
+        probe.close()
+    if address and not address.startswith("127.") and address != "0.0.0.0":
+        return address
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            if not info[4][0].startswith("127."):
+                return info[4][0]
+    except OSError:
+        pass
+    return None
+
+
+def terminal_qr(text: str) -> str:
+    """A QR code of `text` in half-block characters for the terminal (a drawn block is a light module)."""
+    import io
+
+    from generator.qr import make_qr
+
+    out = io.StringIO()
+    make_qr(text).terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def parse_address(value: str | None, lan: bool) -> tuple[str, int, bool]:
+    """(host, port, port_was_given) from `-a HOST:PORT`, `-a :PORT` or `-a PORT`.
+
+    --lan listens on every interface unless -a names an address itself.
+    """
+    host, port, given = "127.0.0.1", 8000, False
+    named_host = False
+    if value:
+        text = value.strip().removeprefix("http://").rstrip("/")
+        head, sep, tail = text.rpartition(":")
+        if not sep:
+            head, tail = ("", text) if text.isdigit() else (text, "")
+        if tail:
+            if not tail.isdigit() or not 0 < int(tail) < 65536:
+                raise ValueError(f"端口“{tail}”不对：应是 1 到 65535 之间的数字，例如 -a 127.0.0.1:8000。")
+            port, given = int(tail), True
+        if head.strip("[]"):
+            host, named_host = head.strip("[]"), True
+    if lan and not named_host:
+        host = "0.0.0.0"
+    return host, port, given
+
+
+def serve(config_file: Path, dev_addr: str | None, as_of: datetime | None, lan: bool = False) -> int:
+    """Run the preview until Ctrl+C (or SIGTERM); 0 when stopped, 1 when it could not start."""
+    import signal
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        host, port, given = parse_address(dev_addr, lan)
+    except ValueError as exc:
+        say(f"board serve：{exc}")
+        return 2
+    preview = Preview(config_file, as_of, say)
+    server = None
+    for candidate in ([port] if given else range(port, port + 20)):
+        try:
+            server = make_server(preview, host, candidate)
+            break
+        except OSError as exc:
+            if given or exc.errno not in (98, 48, 10048, 13, 10013):  # address in use / not allowed
+                say(f"board serve：没法在 {host}:{candidate} 上启动预览（{exc.strerror or exc}）。"
+                    "请换一个端口，例如 board serve -a 127.0.0.1:8001。")
+                preview.close()
+                return 1
+    if server is None:
+        say(f"board serve：端口 {port} 到 {port + 19} 都被占用了。请关掉别的预览窗口，或用 -a 指定一个端口。")
+        preview.close()
+        return 1
+    port = server.server_address[1]
+    say("正在生成预览……")
+    preview.build()
+    stop = threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
+    watcher.start()
+    local = f"http://127.0.0.1:{port}/" if host in ("0.0.0.0", "127.0.0.1", "localhost") else f"http://{host}:{port}/"
+    say(f"预览地址：{local}  （用浏览器打开；保存文件后页面会自动刷新。按 Ctrl+C 结束预览）")
+    if lan:
+        address = lan_address() if host in ("0.0.0.0", "127.0.0.1", "localhost") else host
+        if host in ("127.0.0.1", "localhost"):
+            say(f"注意：-a 指定了 {host}，现在只有这台电脑能打开预览。要让手机打开，-a 只写端口，例如 board serve --lan -a {port}。")
+        if address is None:
+            say("这台电脑没有连上局域网（Wi-Fi 或网线），手机没法打开预览。连上以后重新运行 board serve --lan。")
+        else:
+            phone = f"http://{address}:{port}/"
+            say(f"手机预览地址：{phone}")
+            say("让手机连上和这台电脑同一个 Wi-Fi，用微信或相机扫下面的二维码（或在手机浏览器里输入上面的地址）：")
+            print(terminal_qr(phone), file=sys.stderr, flush=True)
+            say("如果手机打不开：请在电脑的防火墙里允许 Python 使用“专用网络”，或请技术人员帮忙。")
+
+    def stop_on_term(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        server.serve_forever(poll_interval=0.5)
+    except KeyboardInterrupt:
+        say("预览已结束。")
+    finally:
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=3)
+        preview.close()
+    return 0
