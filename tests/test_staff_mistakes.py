@@ -249,7 +249,7 @@ def test_published_story_without_consent_is_an_error(extra: str, project: Path) 
 
 # -- nothing in English ------------------------------------------------------------------------------
 # Words staff may see in our Chinese text: the command's own names, option names, keys they write.
-ALLOWED = {"board", "build", "check", "new", "serve", "poster", "next", "publish", "watch", "deploy", "name", "SSH", "help", "as", "of", "site", "dir", "no", "posters",
+ALLOWED = {"board", "build", "check", "new", "serve", "poster", "next", "publish", "watch", "deploy", "name", "SSH", "Wi", "Fi", "help", "as", "of", "site", "dir", "no", "posters",
            "fix", "encoding", "config", "file", "dev", "addr", "lan", "out", "notice", "story", "science", "law",
            "content", "md", "mkdocs", "yml", "YYYY", "MM", "DD", "HH", "UTF", "GBK", "orig", "proof", "pdf",
            "frobnicate", "bogus", "extra", "poem"}  # the last ones: what the test typed, echoed back
