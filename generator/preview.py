@@ -348,8 +348,11 @@ def serve(config_file: Path, dev_addr: str | None, as_of: datetime | None, lan: 
             server = make_server(preview, host, candidate)
             break
         except OSError as exc:
-            if given or exc.errno not in (98, 48, 10048, 13, 10013):  # address in use / not allowed
-                say(f"board serve：没法在 {host}:{candidate} 上启动预览（{exc.strerror or exc}）。"
+            in_use = exc.errno in (98, 48, 10048)
+            if given or not in_use:
+                why = ("这个端口已经被别的程序（也许是另一个预览窗口）占用" if in_use else
+                       "没有权限使用这个端口" if exc.errno in (13, 10013) else "这台电脑上没有这个地址")
+                say(f"board serve：没法在 {host}:{candidate} 上启动预览：{why}。"
                     "请换一个端口，例如 board serve -a 127.0.0.1:8001。")
                 preview.close()
                 return 1
@@ -358,37 +361,43 @@ def serve(config_file: Path, dev_addr: str | None, as_of: datetime | None, lan: 
         preview.close()
         return 1
     port = server.server_address[1]
-    say("正在生成预览……")
-    preview.build()
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
-    watcher.start()
-    local = f"http://127.0.0.1:{port}/" if host in ("0.0.0.0", "127.0.0.1", "localhost") else f"http://{host}:{port}/"
-    say(f"预览地址：{local}  （用浏览器打开；保存文件后页面会自动刷新。按 Ctrl+C 结束预览）")
-    if lan:
-        address = lan_address() if host in ("0.0.0.0", "127.0.0.1", "localhost") else host
-        if host in ("127.0.0.1", "localhost"):
-            say(f"注意：-a 指定了 {host}，现在只有这台电脑能打开预览。要让手机打开，-a 只写端口，例如 board serve --lan -a {port}。")
-        if address is None:
-            say("这台电脑没有连上局域网（Wi-Fi 或网线），手机没法打开预览。连上以后重新运行 board serve --lan。")
-        else:
-            phone = f"http://{address}:{port}/"
-            say(f"手机预览地址：{phone}")
-            say("让手机连上和这台电脑同一个 Wi-Fi，用微信或相机扫下面的二维码（或在手机浏览器里输入上面的地址）：")
-            print(terminal_qr(phone), file=sys.stderr, flush=True)
-            say("如果手机打不开：请在电脑的防火墙里允许 Python 使用“专用网络”，或请技术人员帮忙。")
 
     def stop_on_term(signum, frame) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_term)
+    stop = threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
     try:
+        say("正在生成预览……")
+        preview.build()
+        watcher.start()
+        local = f"http://127.0.0.1:{port}/" if host in ("0.0.0.0", "127.0.0.1", "localhost") else f"http://{host}:{port}/"
+        say(f"预览地址：{local}  （用浏览器打开；保存文件后页面会自动刷新。按 Ctrl+C 结束预览）")
+        if lan:
+            announce_lan(host, port, say)
         server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         say("预览已结束。")
     finally:
         stop.set()
         server.server_close()
-        watcher.join(timeout=3)
+        if watcher.is_alive():
+            watcher.join(timeout=3)
         preview.close()
     return 0
+
+
+def announce_lan(host: str, port: int, say: Callable[[str], None]) -> None:
+    """Print the address a phone on the same network opens, and its QR code."""
+    address = lan_address() if host in ("0.0.0.0", "127.0.0.1", "localhost") else host
+    if host in ("127.0.0.1", "localhost"):
+        say(f"注意：-a 指定了 {host}，现在只有这台电脑能打开预览。要让手机打开，-a 只写端口，例如 board serve --lan -a {port}。")
+    if address is None:
+        say("这台电脑没有连上局域网（Wi-Fi 或网线），手机没法打开预览。连上以后重新运行 board serve --lan。")
+        return
+    phone = f"http://{address}:{port}/"
+    say(f"手机预览地址：{phone}")
+    say("让手机连上和这台电脑同一个 Wi-Fi，用微信或相机扫下面的二维码（或在手机浏览器里输入上面的地址）：")
+    say(terminal_qr(phone))
+    say("如果手机打不开：请在电脑的防火墙里允许 Python 使用“专用网络”，或请技术人员帮忙。")

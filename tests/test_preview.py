@@ -288,3 +288,15 @@ def test_mkdocs_log_lines_become_chinese_messages_on_the_article_line(tmp_path: 
     assert "brand-new English warning" in kept and "Another one" in kept
     assert logging.getLogger("mkdocs").handlers == [] or all(
         type(h).__name__ != "ChineseHandler" for h in logging.getLogger("mkdocs").handlers)
+
+
+def test_a_busy_port_is_said_in_chinese(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p", with_content=False)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "占用" in result.stderr, result.stderr
+    assert not re.search(r"[A-Za-z]{4,}", result.stderr.replace("board serve", "")), result.stderr
