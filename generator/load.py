@@ -11,9 +11,9 @@ from generator.body_checks import check_settings_privacy
 from generator.checks import check_article, check_article_links, check_site
 from generator.content import read_article, scan_content
 from generator.filenames import check_file_names
-from generator.lifecycle import apply_status
+from generator.lifecycle import apply_status, newest_first
 from generator.messages import Report
-from generator.model import Article
+from generator.model import Article, Status
 from generator.settings import Settings
 from generator.unfinished import check_prompts, template_prompts
 
@@ -30,9 +30,11 @@ class Board:
     public: dict[str, Path] = field(default_factory=dict)  # content-relative -> the cleaned copy to publish (assets)
 
 
-def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cache: bool = True) -> Board:
+def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cache: bool = True,
+               preview: bool = False) -> Board:
     """Read and check every article; all problems go to `report`, none stops the others.
-    write_cache=False (board check) checks every published file without keeping the cleaned copies."""
+    write_cache=False (board check) checks every published file without keeping the cleaned copies.
+    preview=True (board serve): drafts and scheduled articles are shown as current, so staff see what they write."""
     articles: list[Article] = []
     if not settings.content_dir.is_dir():
         report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
@@ -55,5 +57,10 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
     check_article_links(articles, report)
+    if preview:
+        for article in articles:
+            if not article.status.published:
+                article.status = Status.CURRENT  # board serve marks these pages as not yet online
+        published = sorted(articles, key=newest_first)
     public = prepare_assets(published, found.files, settings, report, write_cache=write_cache)
     return Board(settings, as_of, articles, published, found.files, public)

@@ -53,6 +53,7 @@ class State:
     errors: list[Shown] = field(default_factory=list)
     warnings: list[Shown] = field(default_factory=list)
     checked_at: str = ""
+    notes: dict[str, str] = field(default_factory=dict)  # page path -> why residents do not see it yet
 
 
 def _shown(message: Message, root: Path) -> Shown:
@@ -100,11 +101,13 @@ class Preview:
         report = Report()
         out = Path(tempfile.mkdtemp(prefix="site-", dir=self.work))
         good = False
+        notes: dict[str, str] = {}
         try:
             settings = load_settings(self.config_file, report, out)
             if settings is not None:
                 self.watch_paths = [self.config_file, settings.content_dir, settings.templates_dir]
-                board = load_board(settings, self.as_of or now_shanghai(), report)
+                board = load_board(settings, self.as_of or now_shanghai(), report, preview=True)
+                notes = unpublished_notes(board)
                 if report.ok:
                     good = render_site(board, out, posters=False, report=report) and report.ok
         except Exception as exc:  # a bug of ours must not stop the preview: say it plainly and keep serving
@@ -115,7 +118,7 @@ class Preview:
             state = State(version=old.version + 1, site=out if good else old.site,
                           errors=[_shown(m, self.root) for m in report.sorted() if m.level is Level.ERROR],
                           warnings=[_shown(m, self.root) for m in report.sorted() if m.level is Level.WARNING],
-                          checked_at=beijing(now_shanghai(), "second"))
+                          checked_at=beijing(now_shanghai(), "second"), notes=notes)
             self.state = state
         if good and old.site is not None:
             shutil.rmtree(old.site, ignore_errors=True)
@@ -161,9 +164,10 @@ class Preview:
             errors=state.errors, warnings=state.warnings, version=state.version, checked_at=state.checked_at,
         ).encode("utf-8")
 
-    def with_bar(self, html: bytes, state: State) -> bytes:
-        """The page as built, with the warnings bar and the reload script before </body>."""
-        snippet = self.env.get_template("bar.html").render(warnings=state.warnings, version=state.version)
+    def with_bar(self, html: bytes, state: State, path: str = "") -> bytes:
+        """The page as built, with the warnings bar (and why it is not online yet) and the reload script before </body>."""
+        snippet = self.env.get_template("bar.html").render(warnings=state.warnings, version=state.version,
+                                                            note=state.notes.get(path))
         text = html.decode("utf-8", errors="replace")
         at = text.lower().rfind("</body>")
         text = text + snippet if at < 0 else text[:at] + snippet + text[at:]
@@ -172,6 +176,19 @@ class Preview:
     def asset(self, name: str) -> bytes | None:
         path = self.templates_dir / name
         return path.read_bytes() if name in ("preview.js", "preview.css") and path.is_file() else None
+
+
+def unpublished_notes(board) -> dict[str, str]:
+    """For each draft or scheduled article the preview shows: its page path and a line saying why residents do not see it."""
+    notes = {}
+    for article in board.articles:
+        if article.draft:
+            notes["/" + article.url] = ("这篇文章是草稿（draft: true），只在预览里看得到，居民看不到。"
+                                        "写好、检查没有错误后，删掉 draft: true 这一行才会发布。")
+        elif article.date > board.as_of:
+            notes["/" + article.url] = (f"这篇文章定时发布：{beijing(article.date, 'minute')} 以后居民才看得到，"
+                                        "现在只在预览里显示。")
+    return notes
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -234,7 +251,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(503, b"", "text/plain", head, {"Retry-After": "1"})
             return
         if is_page:
-            self._send(200, preview.with_bar(body, state), "text/html; charset=utf-8", head)
+            self._send(200, preview.with_bar(body, state, path), "text/html; charset=utf-8", head)
             return
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):

@@ -300,3 +300,25 @@ def test_a_busy_port_is_said_in_chinese(tmp_path: Path) -> None:
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "占用" in result.stderr, result.stderr
     assert not re.search(r"[A-Za-z]{4,}", result.stderr.replace("board serve", "")), result.stderr
+
+
+def test_preview_shows_drafts_and_scheduled_articles_marked_but_the_build_does_not(tmp_path: Path) -> None:
+    from conftest import run_board
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    write_article(project, "science/a.md", "---\ntitle: 已发布的科普\ntype: science\ndate: 2026-11-20\n---\n\n正文。\n")
+    write_article(project, "science/b.md", "---\ntitle: 还在写的草稿\ntype: science\ndate: 2026-11-20\ndraft: true\n---\n\n写了一半。\n")
+    write_article(project, "science/c.md", "---\ntitle: 下个月的科普\ntype: science\ndate: 2026-12-20 08:00\n---\n\n以后发布。\n")
+    with board_serve(project) as served:
+        for path, title, says in (("science/b/", "还在写的草稿", "草稿"), ("science/c/", "下个月的科普", "2026-12-20 08:00")):
+            status, html = served.get(path)
+            soup = BeautifulSoup(html, "html.parser")
+            assert status == 200 and title in soup.find("h1").get_text(), html[:500]
+            note = soup.select_one(".board-preview-note")
+            assert note is not None and says in note.get_text() and "居民" in note.get_text()
+        status, html = served.get("science/a/")
+        assert status == 200 and BeautifulSoup(html, "html.parser").select_one(".board-preview-note") is None
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "science" / "a" / "index.html").is_file()
+    assert not (project / "site" / "science" / "b").exists() and not (project / "site" / "science" / "c").exists()
