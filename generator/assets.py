@@ -15,25 +15,31 @@ from typing import Iterable
 
 from generator.attachments import clean_attachment
 from generator.content import read_regular
-from generator.images import FORMATS, Refused, clean_picture
+from generator.images import CONVERTED, FORMATS, Refused, clean_picture
 from generator.messages import Report
 from generator.model import ASSET_SUFFIXES, Article
 from generator.settings import Settings
 from generator.svg import clean_svg
 
 VERSION = b"public-v1"  # change when the cleaning changes: cached results are then made anew
-PUBLISHED = ASSET_SUFFIXES  # pictures (images.FORMATS), .svg (svg.py), attachments (attachments.py)
+# pictures (images.FORMATS), iPhone photos (images.CONVERTED), .svg (svg.py), attachments (attachments.py)
+PUBLISHED = ASSET_SUFFIXES | set(CONVERTED)
 MAX_ASSET_BYTES = 100 * 1024 * 1024  # a 100 MB file is a video for a video site, not for the board
 
 
 def public_bytes(data: bytes, suffix: str) -> bytes:
     """The bytes to publish for a file of this kind; Refused when it cannot be made safe."""
     suffix = suffix.lower()
-    if suffix in FORMATS:
+    if suffix in FORMATS or suffix in CONVERTED:
         return clean_picture(data, suffix)
     if suffix == ".svg":
         return clean_svg(data)
     return clean_attachment(data, suffix)
+
+
+def public_name(src_uri: str) -> str:
+    """Where a file goes online: its own path, or `.jpg` added for a photo converted to JPEG."""
+    return src_uri + ".jpg" if Path(src_uri).suffix.lower() in CONVERTED else src_uri
 
 
 def prepare_assets(articles: Iterable[Article], files: set[str], settings: Settings, report: Report,
@@ -43,7 +49,7 @@ def prepare_assets(articles: Iterable[Article], files: set[str], settings: Setti
     users: dict[str, list[str]] = {}
     for article in articles:
         for asset in article.assets:
-            if Path(asset).suffix.lower() in PUBLISHED and asset in files:
+            if asset in files:
                 users.setdefault(asset, []).append(article.source)
     cache = settings.project_root / ".cache" / "public"
     prepared: dict[str, Path] = {}
@@ -51,6 +57,9 @@ def prepare_assets(articles: Iterable[Article], files: set[str], settings: Setti
         source = settings.content_dir / asset
         shown = f"{settings.content_dir.name}/{asset}"
         try:
+            if source.suffix.lower() not in PUBLISHED:
+                raise Refused("attachment.unsupported", f"“{source.suffix or source.name}”文件不能发布（读者打不开，或可能带病毒）。"
+                                                        "可以发布的有：图片 jpg、png、gif、webp、svg、heic，附件 pdf、docx、xlsx、pptx、mp3、mp4。")
             data = read_regular(source, MAX_ASSET_BYTES)
             if len(data) > MAX_ASSET_BYTES:
                 raise Refused("attachment.too_big", f"文件太大（超过 {MAX_ASSET_BYTES // 1024 // 1024} MB），不能发布。"

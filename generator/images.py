@@ -20,7 +20,9 @@ MAX_JPEG_PIXELS = 4 * MAX_PIXELS  # JPEG decodes scaled down (draft mode), so a 
 MAX_FRAMES = 300
 # The format each name promises (the model's table); the file is written in it whatever it really was.
 FORMATS = PICTURE_FORMATS
-DECODERS = ["JPEG", "PNG", "GIF", "WEBP"]  # never EPS (runs Ghostscript) or other rarely used decoders
+# iPhone photos: browsers other than Safari cannot show HEIC, so they go online as JPEG (assets.public_name).
+CONVERTED = {".heic": "JPEG", ".heif": "JPEG"}
+DECODERS = ["JPEG", "PNG", "GIF", "WEBP", "HEIF"]  # never EPS (runs Ghostscript) or other rarely used decoders
 
 
 class Refused(Exception):
@@ -35,7 +37,8 @@ class Refused(Exception):
 def clean_picture(data: bytes, suffix: str) -> bytes:
     """The picture's pixels (orientation applied, photos scaled) in the format `suffix` names, with
     no metadata at all; Refused when it cannot be decoded whole."""
-    target = FORMATS[suffix.lower()]
+    target = {**FORMATS, **CONVERTED}[suffix.lower()]
+    _register_heif()
     with warnings.catch_warnings():
         # Pillow warns in English above MAX_PIXELS; the size is judged below, in Chinese.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -44,10 +47,19 @@ def clean_picture(data: bytes, suffix: str) -> bytes:
         except Image.DecompressionBombError:
             raise _too_big(None) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            raise Refused("picture.unreadable", "这个文件打不开，不是 JPG、PNG、GIF 或 WebP 图片（或文件已损坏）。"
+            raise Refused("picture.unreadable", "这个文件打不开，不是 JPG、PNG、GIF、WebP 或 HEIC 图片（或文件已损坏）。"
                                                 "请用手机或电脑重新导出一张 JPG 图片。") from None
         with image:
             return _reencode(image, target)
+
+
+def _register_heif() -> None:
+    """Let Pillow decode HEIC/HEIF (pillow-heif); without it those photos are refused, not published raw."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return
+    register_heif_opener()
 
 
 def _too_big(size: tuple[int, int] | None) -> Refused:
@@ -57,7 +69,7 @@ def _too_big(size: tuple[int, int] | None) -> Refused:
 
 def _reencode(image: Image.Image, target: str) -> bytes:
     width, height = image.size
-    photo = image.format in ("JPEG", "MPO")
+    photo = image.format in ("JPEG", "MPO", "HEIF")
     if width * height > (MAX_JPEG_PIXELS if photo else MAX_PIXELS):
         raise _too_big(image.size)
     if photo and max(image.size) > 2 * MAX_SIDE:

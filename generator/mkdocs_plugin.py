@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.artefacts import stderr_progress, write_artefacts
+from generator.assets import public_name
 from generator.load import Board, load_board
 from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
 from generator.messages import Report
@@ -147,7 +148,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # Only what a published article uses goes online (never a draft's picture, nor a stray
         # file), and only as generator.assets cleaned it: no metadata, no script.
         for src_uri, cleaned in sorted(plan.board.public.items()):
-            file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
+            file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls,
+                        dest_uri=public_name(src_uri))  # MkDocs points the article's links at dest_uri
             if file.dest_uri in theme_dests:
                 continue  # never replaces the theme's own scripts and styles
             file.content_bytes = cleaned.read_bytes()

@@ -202,6 +202,19 @@ def png_bytes(size: tuple[int, int] = (64, 48), *, xmp: bool = True, text: bool 
     return out.getvalue()
 
 
+def heic_bytes() -> bytes:
+    """An iPhone-style HEIC photo with GPS, EXIF text and XMP (pillow-heif encodes it)."""
+    import io
+
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.effect_noise((300, 200), 40).convert("RGB").save(out, format="HEIF", exif=exif_bytes(), xmp=XMP.encode())
+    return out.getvalue()
+
+
 def png_claiming(width: int, height: int) -> bytes:
     """A small PNG file whose header claims a huge picture (Pillow stops at the header), with text."""
     import struct
@@ -236,6 +249,8 @@ def picture(name: str, expected: dict, content_dir: Path) -> Path:
         "bmp_as_jpeg": lambda: _bmp(),
         "zero_bytes": lambda: b"",
         "jpeg_as_png_truncated": lambda: jpeg_bytes((300, 200))[:900],
+        "heic_truncated": lambda: heic_bytes()[:3000],
+        "any_bytes": lambda: f"{MARKER} {PHONE}".encode(),
     }[kind]()
     return _asset(content_dir, name, data, expected.get("how", "image"))
 
@@ -381,6 +396,7 @@ def make_allowed_inputs(content_dir: Path) -> dict[str, Path]:
         "png-xmp-only.png": png_bytes(text=False, exif=False),
         "png-named.jpg": png_bytes(),
         "cover-gps.jpg": jpeg_bytes(xmp=True),
+        "iphone.heic": heic_bytes(),
     }
     for name, data in pictures.items():
         made[name] = _asset(content_dir, name, data, "cover" if name.startswith("cover") else "image")

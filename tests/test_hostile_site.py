@@ -129,13 +129,17 @@ def test_pictures_keep_their_names_and_open_in_their_format(hostile) -> None:
     for name in made:
         suffix = Path(name).suffix
         if suffix not in formats:
-            continue
+            continue  # .heic: checked below under its published name
         published = site / "files" / name
         with Image.open(published) as image:
             assert image.format == formats[suffix], name  # a JPEG named .gif is published as a GIF
             assert max(image.size) <= 1600
     with Image.open(site / "files" / "huge-photo.jpg") as image:
         assert max(image.size) == 1600
+    with Image.open(site / "files" / "iphone.heic.jpg") as image:  # iPhone photos go online as JPEG
+        assert image.format == "JPEG" and image.size == (300, 200)
+    page = (site / "science" / "iphone-heic-article" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../files/iphone.heic.jpg"' in page
 
 
 def test_svgs_are_published_as_pixels_only(hostile) -> None:
@@ -188,7 +192,7 @@ def test_site_dir_keeps_no_stray_copy(hostile) -> None:
     """Only files published articles use are copied: the cleaned ones, never a second raw copy."""
     site, _, made = hostile
     published = {p.name for p in (site / "files").iterdir() if p.is_file()}
-    assert set(made) <= published
+    assert {name + ".jpg" if name.endswith(".heic") else name for name in made} <= published
     assert not [p for p in site.rglob("*.md")]
 
 
