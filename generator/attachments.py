@@ -11,7 +11,7 @@ import logging
 import re
 import zipfile
 
-from generator.images import Refused
+from generator.images import FORMATS, Refused, clean_picture, strip_jpeg_metadata
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # an Office file that unpacks to more is a zip bomb, not a form
 _XMP = (b"<x:xmpmeta", b"<?xpacket")
@@ -70,7 +70,7 @@ def _clean_pdf(data: bytes) -> bytes:
     except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise unreadable from None
     cleaned = out.getvalue()
-    if any(marker in cleaned for marker in _XMP) or b"/Author" in cleaned:
+    if any(marker in cleaned for marker in _XMP + (b"Exif\0\0", b"Photoshop 3.0")) or b"/Author" in cleaned:
         raise Refused("attachment.pdf_metadata", "这个 PDF 里的作者等信息无法完全去除。请用“打印为 PDF”重新生成一份再用。")
     return cleaned
 
@@ -89,6 +89,8 @@ def _scrub(node, seen: set[int], dictionary_type, depth: int = 0) -> None:
     if isinstance(node, dictionary_type):
         for key in ("/Metadata", "/PieceInfo", "/T", "/JS", "/JavaScript", "/AA", "/OpenAction"):
             node.pop(NameObject(key), None)
+        if node.get("/Subtype") == "/Image" and node.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+            node._data = strip_jpeg_metadata(node._data)  # noqa: SLF001 - the encoded stream, as pypdf writes it
         for key, value in list(node.items()):
             if key not in ("/Parent", "/P"):
                 _scrub(value, seen, dictionary_type, depth + 1)
@@ -136,6 +138,8 @@ def clean_office(data: bytes, suffix: str) -> bytes:
                                      b"", content, flags=re.I)
                 elif name.endswith(".xml"):
                     content = _AUTHOR_ATTR.sub(lambda m: m.group(1) + b'=""', content)
+                elif "/media/" in name and name[name.rfind("."):].lower() in FORMATS:
+                    content = _office_picture(content, name[name.rfind("."):].lower(), suffix)
                 target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content,
                                 compress_type=zipfile.ZIP_DEFLATED)
     except Refused:
@@ -143,6 +147,15 @@ def clean_office(data: bytes, suffix: str) -> bytes:
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
         raise unreadable from None
     return out.getvalue()
+
+
+def _office_picture(data: bytes, picture_suffix: str, suffix: str) -> bytes:
+    """A picture pasted into a document, re-encoded like any published picture (a phone photo keeps its GPS)."""
+    try:
+        return clean_picture(data, picture_suffix)
+    except Refused:
+        raise Refused("attachment.office_picture", f"这个 {suffix} 文件里有一张打不开的图片，无法去掉其中的拍摄信息。"
+                                                  "请在 WPS 或 Word 里删掉或重新插入这张图片后再保存。") from None
 
 
 # -- audio and video (mutagen) -----------------------------------------------------------------------

@@ -111,3 +111,29 @@ def _scaled(image: Image.Image) -> Image.Image:
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     return image
 
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """JPEG bytes without their EXIF/XMP (APP1), Photoshop/IPTC captions (APP13), other APPn blocks and
+    comments; the compressed pixels are kept as they are. For JPEG streams inside PDFs, which cannot be
+    re-encoded without redrawing the page. APP0 (JFIF), APP2 (colour profile) and APP14 (Adobe colour
+    transform) stay: they hold no words, and without them colours change."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out, i = bytearray(b"\xff\xd8"), 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0xDA, 0xD9):  # start of scan: the pixels follow
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            out += data[i:i + 2]
+            i += 2
+            continue
+        end = i + 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        if not (marker == 0xFE or (0xE1 <= marker <= 0xEF and marker not in (0xE2, 0xEE))):
+            out += data[i:end]
+        i = end
+    return bytes(out + data[i:])

@@ -310,6 +310,25 @@ def pdf_bytes(*, encrypted: bool = False) -> bytes:
     return out.getvalue()
 
 
+def pdf_with_photo() -> bytes:
+    """A PDF whose page shows a phone photo embedded as it was (EXIF, GPS, XMP inside the JPEG stream),
+    as many PDF makers do."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, format="PDF")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    for image in writer.pages[0]["/Resources"]["/XObject"].values():
+        image.get_object()._data = jpeg_bytes(xmp=True, comment=True)  # noqa: SLF001 - planting, not parsing
+    writer.add_metadata({"/Author": f"张三 {PHONE}"})
+    result = io.BytesIO()
+    writer.write(result)
+    return result.getvalue()
+
+
 def office_bytes(kind: str = "docx") -> bytes:
     """A minimal Office Open XML package with an author, a phone number and a thumbnail."""
     import io
@@ -327,6 +346,8 @@ def office_bytes(kind: str = "docx") -> bytes:
         package.writestr("docProps/app.xml", f"<Properties><Company>{MARKER} 公司 {ID_NUMBER}</Company></Properties>")
         package.writestr("docProps/custom.xml", f"<Properties><property>{PHONE}</property></Properties>")
         package.writestr("docProps/thumbnail.jpeg", jpeg_bytes(xmp=True))
+        package.writestr({"docx": "word", "xlsx": "xl", "pptx": "ppt"}[kind] + "/media/image1.jpeg",
+                         jpeg_bytes(xmp=True, comment=True))  # a phone photo pasted into the document
         package.writestr(main, f'<doc><w:ins w:author="李四{PHONE}">修改</w:ins>正文</doc>')
     return out.getvalue()
 
@@ -404,7 +425,7 @@ def make_allowed_inputs(content_dir: Path) -> dict[str, Path]:
         name = f"svg-{kind}.svg"
         made[name] = _asset(content_dir, name, SVG_SCRIPTED[kind].encode(), "image")
     made["svg-cover.svg"] = _asset(content_dir, "svg-cover.svg", SVG_SCRIPTED["script"].encode(), "cover")
-    for name, data in {"form.pdf": pdf_bytes(), "form.docx": office_bytes("docx"), "sheet.xlsx": office_bytes("xlsx"),
+    for name, data in {"form.pdf": pdf_bytes(), "photo.pdf": pdf_with_photo(), "form.docx": office_bytes("docx"), "sheet.xlsx": office_bytes("xlsx"),
                        "slides.pptx": office_bytes("pptx"), "notice.mp3": mp3_bytes()}.items():
         made[name] = _asset(content_dir, name, data, "link")
     return made

@@ -164,10 +164,15 @@ def test_attachments_are_published_without_metadata(hostile) -> None:
     site, _, _ = hostile
     reader = PdfReader(site / "files" / "form.pdf")
     assert len(reader.pages) == 1 and not reader.metadata
+    reader = PdfReader(site / "files" / "photo.pdf")  # a phone photo inside a PDF: still shown, without EXIF
+    images = reader.pages[0].images
+    assert len(images) == 1 and not _metadata(images[0].data) and not reader.metadata
     for name in ("form.docx", "sheet.xlsx", "slides.pptx"):
         with zipfile.ZipFile(site / "files" / name) as package:
             names = package.namelist()
             assert "docProps/thumbnail.jpeg" not in names and "docProps/custom.xml" not in names
+            media = [n for n in names if "/media/" in n]
+            assert media and not _metadata(package.read(media[0]))  # a pasted phone photo, re-encoded
             core = package.read("docProps/core.xml").decode()
             assert "creator" not in core and "lastModifiedBy" not in core
             for member in names:
