@@ -37,7 +37,8 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     preview=True (board serve): drafts and scheduled articles are shown as current, so staff see what they write."""
     articles: list[Article] = []
     if not settings.content_dir.is_dir():
-        report.error("mkdocs.yml", 1, f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。", code="settings.content_dir_missing")
+        report.error(*settings.where("docs_dir"), f"找不到文章文件夹 {settings.content_dir}。请检查 mkdocs.yml 里的 docs_dir。",
+                     code="settings.content_dir_missing")
         return Board(settings, as_of, [], [])
     check_settings_privacy(settings, report)
     found = scan_content(settings.content_dir, report, settings.project_root)

@@ -40,7 +40,7 @@ from generator.model import TYPES, Article
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
-from generator.settings import DEFAULTS, settings_from_mapping
+from generator.settings import BOARD_OPTIONS, load_settings, settings_from_mapping
 from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse_time
 
 log = logging.getLogger("mkdocs.plugins.board")
@@ -48,19 +48,26 @@ log = logging.getLogger("mkdocs.plugins.board")
 PROGRESS_FROM = 60  # pages; smaller builds are quick enough to stay quiet
 
 
-class BoardConfig(base.Config):
-    community = c.Type(str, default=DEFAULTS["community"])
-    committee = c.Type(str, default=DEFAULTS["committee"])
-    contact = c.Type(str, default=DEFAULTS["contact"])
-    public_phones = c.Type(list, default=DEFAULTS["public_phones"])
-    kiosk_interval = c.Type(int, default=DEFAULTS["kiosk_interval"])
-    kiosk_items = c.Type(int, default=DEFAULTS["kiosk_items"])
-    per_page = c.Type(int, default=DEFAULTS["per_page"])
-    home_per_type = c.Type(int, default=DEFAULTS["home_per_type"])
-    poster_font_regular = c.Optional(c.Type(str))
-    poster_font_bold = c.Optional(c.Type(str))
-    posters = c.Type(bool, default=True)
-    deploy = c.Type(list, default=[])  # read by `board publish` (generator/publish/targets.py)
+class _AsWritten(c.BaseConfigOption):
+    """One board option, taken as written: generator.settings checks it (in Chinese, with its line)."""
+
+    def __init__(self, default: Any) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> object:
+        return value
+
+
+class _CheckedBySchema(base.Config):
+    """MkDocs checks nothing here, so its English messages never reach staff; `on_config` runs the schema."""
+
+    def validate(self):  # type: ignore[override]
+        return [], []
+
+
+# Derived from the one schema (generator.settings.SCHEMA): the names MkDocs knows, with their defaults.
+BoardConfig = type("BoardConfig", (_CheckedBySchema,), {o.name: _AsWritten(o.default) for o in BOARD_OPTIONS.values()})
 
 
 class BoardPlugin(BasePlugin[BoardConfig]):
@@ -104,12 +111,19 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return config
 
     def _load(self, config: MkDocsConfig) -> Board:
-        mapping = {
-            "docs_dir": config.docs_dir, "site_dir": config.site_dir, "site_url": config.site_url,
-            "site_name": config.site_name, "plugins": [{"board": dict(self.config)}],
-        }
+        # The same reading and checking as `board check` (lines of mkdocs.yml included); only a
+        # config given without a file (MkDocs' API) is checked from the values MkDocs read.
         config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
-        settings = settings_from_mapping(mapping, config_file.parent, config_file, self.report, Path(config.site_dir))
+        if config.config_file_path and config_file.is_file():
+            settings = load_settings(config_file, self.report, Path(config.site_dir))
+        else:
+            mapping = {
+                "docs_dir": config.docs_dir, "site_dir": config.site_dir, "site_url": config.site_url,
+                "site_name": config.site_name, "plugins": [{"board": dict(self.config)}],
+            }
+            settings = settings_from_mapping(mapping, config_file.parent, config_file, self.report, Path(config.site_dir))
+        if settings is None:
+            raise PluginError("设置有错误，网站没有生成：\n" + "\n".join(str(m) for m in self.report.sorted()))
         as_of = self.as_of
         if as_of is None and os.environ.get("BOARD_AS_OF"):
             try:

@@ -32,7 +32,10 @@ def create_article(settings, type_name: str, title: str, when: datetime) -> tupl
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False}  # titles stay readable in the file
-    text = env.get_template(f"{key}.md").render(title=title, date=beijing(when, "day"), type=key)
+    text = env.get_template(f"{key}.md").render(
+        title=title, date=beijing(when, "day"), type=key, community=settings.community,
+        committee=settings.committee, contact=settings.contact,
+        phone=settings.public_phones[0] if settings.public_phones else "")
     folder = settings.content_dir / TYPES[key].section
     path = folder / f"{file_stem(title, when)}.md"
     folder.mkdir(parents=True, exist_ok=True)

@@ -86,4 +86,5 @@ def test_control_characters_in_settings_are_refused(key: str, tmp_path: Path) ->
                              count=1, flags=re.M), encoding="utf-8")
     result = run_board(project, "check", "--as-of", AS_OF)
     assert result.returncode == 1
-    assert re.search(rf"^mkdocs\.yml:1: 错误：{key} 里有看不见的控制字符", result.stderr, re.M), result.stderr
+    line = next(n for n, l in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if l.startswith(f"{key}:"))
+    assert re.search(rf"^mkdocs\.yml:{line}: 错误：.*{key}.*看不见的控制字符", result.stderr, re.M), result.stderr
