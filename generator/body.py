@@ -116,7 +116,7 @@ class _Locator:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.cursor = 0
+        self.cursor = len(source) - len(source.lstrip())  # the first piece is on the first written line
         self.failures = 0
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
 
@@ -135,8 +135,26 @@ class _Locator:
             self.cursor = position + len(needle)  # consumed: the next piece comes after it
         return position
 
+    def next_line(self) -> None:
+        """A block whose text is not in the source as written (entities, escapes): it starts on the
+        next non-blank line at the latest."""
+        back = max(0, self.cursor - self.NEAR)  # bounded: a line can be a megabyte long
+        line_start = self.source.rfind("\n", back, self.cursor) + 1 or back
+        if self.source[line_start:self.cursor].strip():  # something on this line was read already
+            newline = self.source.find("\n", self.cursor)
+            if newline == -1:
+                return
+            position = newline + 1
+        else:
+            position = self.cursor
+        while position < len(self.source) and self.source[position] in " \t\n":
+            position += 1
+        self.cursor = min(position, len(self.source))
+
     def line_of(self, needle: str, *, advance: bool) -> int:
         position = self.find(needle, advance=advance)
+        if position is None and "/" in needle:  # images/照片.jpg was written images\照片.jpg
+            position = self.find(needle.replace("/", "\\"), advance=advance)
         return self.line(position)
 
 
@@ -191,12 +209,15 @@ class _Walker(HTMLParser):
         if found:
             position = self.locate.find(raw, advance=False)
             for name in ("href", "src", "style", "class", "id"):  # a tag Markdown wrote: find what it holds
-                if position is None and values.get(name):
-                    position = self.locate.find(values[name], advance=False)
+                for value in (values.get(name, "").split() if name == "class" else [values.get(name, "")]):
+                    if position is None and value:
+                        position = self.locate.find(value, advance=False)
             line = self.locate.line(position)
             self.finder.found.extend((line, what, code) for what, code in found)
         if tag in _BLOCKS:
             self._flush()
+        if values.get("title") and tag not in ("img", "a"):
+            self._attribute_text(values["title"], self.locate.line_of(values["title"], advance=False))
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag == "img" and values.get("src"):
@@ -242,6 +263,8 @@ class _Walker(HTMLParser):
             position = self.locate.find(needle, advance=True)
             line = self.locate.line(position) - (data[: data.find(needle)].count("\n") if position is not None else 0)
             if position is None:
+                if not self.pieces and len(needle) >= 2:
+                    self.locate.next_line()
                 line = self.locate.line()
             self.pieces.append((data, max(line, 1)))
         elif self.pieces:
