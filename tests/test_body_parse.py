@@ -237,14 +237,14 @@ def test_windows_paths_spaces_and_case_on_the_built_site(tmp_path: Path) -> None
         (images / name).write_bytes((Path(__file__).parent.parent / "content" / "notices" / "images" /
                                      "wenming-sunrise.jpg").read_bytes())
     write_article(project, "notices/a.md", "---\ntitle: 路径\ntype: notice\ndate: 2026-11-20\nauthor: 居委会\n---\n\n"
-                  "![一](images\\照片.jpg)\n\n![二](<images/my photo.png>)\n")
+                  "![一](images\\照片.jpg)\n\n![二](<images/my photo.png>)\n\n![三](images/my photo.png)\n")
     result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
     assert result.returncode == 0, result.stderr
     assert "MkDocs" not in result.stderr
     page = project / "site" / "notices" / "a" / "index.html"
     html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    sources = [img["src"] for img in html.select("article img, .md-content img") if img.get("alt") in ("一", "二")]
-    assert len(sources) == 2
+    sources = [img["src"] for img in html.select("article img, .md-content img") if img.get("alt") in ("一", "二", "三")]
+    assert len(sources) == 3
     from urllib.parse import unquote
 
     for src in sources:
@@ -292,3 +292,26 @@ def test_markdown_extensions_keep_their_classes() -> None:
     soup = BeautifulSoup(parsed.safe_html, "html.parser")
     assert soup.find("div", class_="admonition") and soup.find("div", class_="highlight")
     assert soup.find("h2").get("id")  # headings keep their anchors
+
+
+def test_site_pages_render_with_the_same_parser(tmp_path: Path) -> None:
+    """`board build` (MkDocs + the board plugin) renders the body as the checks read it."""
+    from conftest import copy_project
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    body = ("开头一段。\n\n日期\t值班人\n11月20日\t王主任\n11月21日\t李阿姨\n\n"
+            "图片写法：`![照片](images/没有.jpg)`\n\n" + "[](" * 20_000 + "\n\n结尾一段。\n")
+    write_article(project, "a.md", "---\ntitle: 同一解析\ntype: science\ndate: 2026-11-20\n---\n\n" + body)
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    assert "MkDocs" not in result.stderr
+    page = (project / "site" / "science" / "a" / "index.html").read_text(encoding="utf-8")
+    content = BeautifulSoup(page, "html.parser").select_one(".md-content")
+    rows = [[c.get_text() for c in tr.find_all(["td", "th"])] for tr in content.find_all("tr")]
+    assert rows == [["日期", "值班人"], ["11月20日", "王主任"], ["11月21日", "李阿姨"]]
+    assert content.find("code").get_text() == "![照片](images/没有.jpg)"
+    text = content.get_text()
+    assert "[](" * 20_000 in text and "结尾一段。" in text
+    assert not any("\ue000" <= ch <= "\ue00f" for ch in page)
+    expected = parse_body(body)
+    assert expected.text.replace("\n", "").replace(" ", "") in text.replace("\n", "").replace(" ", "")
