@@ -1,6 +1,6 @@
 """The `deploy` setting: each target's own keys, checked with Chinese messages on their mkdocs.yml line.
 
-`name` and `type` are the settings schema's; the keys of each type are the publisher's and are
+`name` and `type` are the settings schema's (generator/settings.py); the keys of each type are the publisher's and are
 checked here. Secrets never belong in mkdocs.yml (it is copied, mailed and put in git): a password
 or key written there is an error, and credentials come from the environment or a file outside
 the project (generator/publish/credentials.py).
@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from generator.messages import Report
+from generator.settings import DEPLOY_TYPES
 
-TYPES = {"folder": "本机文件夹", "ssh": "SSH 服务器", "s3": "S3 兼容的对象存储"}
+TYPES = DEPLOY_TYPES
 COMMON = {"name", "type", "credentials_file"}
 KEYS = {
     "folder": {"path", "keep"},
@@ -82,54 +83,24 @@ def _compose_lines(config_file: Path) -> dict[tuple, int]:
     return lines
 
 
-def _raw_targets(settings) -> Any:
-    """The written `deploy` list (the settings schema's checked value when there is one)."""
-    value = getattr(settings, "deploy", None)
-    if value is not None:
-        return list(value)
-    try:  # settings without a `deploy` option (before the one schema): read it here
-        from generator.settings import _LenientLoader, board_options
-
-        config = yaml.load(settings.config_file.read_text(encoding="utf-8-sig"), Loader=_LenientLoader) or {}
-    except (ImportError, OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []
-    return board_options(config).get("deploy") or [] if isinstance(config, dict) else []
-
-
 def load_targets(settings, report: Report) -> list[Target]:
     """Every deploy target, checked; a target with an error is left out (and the error reported)."""
     config_file: Path = settings.config_file
     shown = config_file.name
     lines = _compose_lines(config_file)
-    raw = _raw_targets(settings)
 
     def at(*path) -> int:
         while path and path not in lines:
             path = path[:-1]
         return lines.get(path, lines.get((), 1))
 
-    if not isinstance(raw, (list, tuple)):
-        report.error(shown, at(), "board 设置 deploy（发布目标）应是一个列表，每个目标以“- name: 名称”开头。",
-                     code="deploy.not_list")
-        return []
     targets: list[Target] = []
-    for number, item in enumerate(raw):
+    # The settings schema has checked the list, each `name` and `type`, and passes on the good targets.
+    for number, item in enumerate(settings.deploy):
         errors_before = len(report.errors)
-        if isinstance(item, dict):  # the schema passes on only good targets: find each one's own lines
-            number = lines.get(("name", str(item.get("name") or "").strip()), number)
-        if not isinstance(item, dict):
-            report.error(shown, at(number), f"第 {number + 1} 个发布目标应写成几行“名称: 内容”，以“- name: 名称”开头。",
-                         code="deploy.not_mapping")
-            continue
-        name = str(item.get("name") or "").strip()
-        kind = str(item.get("type") or "").strip()
-        label = f"发布目标“{name or number + 1}”"
-        if not name:
-            report.error(shown, at(number), f"第 {number + 1} 个发布目标缺少 name（名称），例如 name: 本机。", code="deploy.name")
-        if kind not in TYPES:
-            choices = "、".join(f"{k}（{v}）" for k, v in TYPES.items())
-            report.error(shown, at(number, "type"), f"{label}的 type（类型）只能是 {choices}。", code="deploy.type")
-            continue
+        number = lines.get(("name", item["name"]), number)  # the target's place in mkdocs.yml, for its lines
+        name, kind = item["name"], item["type"]
+        label = f"发布目标“{name}”"
         for key, value in item.items():
             key = str(key)
             if key in COMMON or key in KEYS[kind]:
