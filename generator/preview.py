@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import http.server
 import mimetypes
+import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +113,8 @@ class Preview:
                 if report.ok:
                     good = render_site(board, out, posters=False, report=report) and report.ok
         except Exception as exc:  # a bug of ours must not stop the preview: say it plainly and keep serving
+            if os.environ.get("BOARD_DEBUG"):
+                traceback.print_exc()
             report.error("mkdocs.yml", 1, f"程序内部出错（{type(exc).__name__}）。预览会继续运行；"
                          "如果改了文件后还出现这一条，请把它发给技术人员。", code="preview.internal")
         with self._lock:
@@ -148,12 +152,16 @@ class Preview:
             if not paths:  # mkdocs.yml itself is gone: look again in a moment
                 stop.wait(1)
                 continue
-            for _changes in watch_changes(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=WATCH_STEP_MS,
-                                          raise_interrupt=False, ignore_permission_denied=True):
-                self.say(f"[{beijing(now_shanghai(), 'second')}] 文件有改动，正在重新生成预览……")
+            try:
+                for _changes in watch_changes(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=WATCH_STEP_MS,
+                                              raise_interrupt=False, ignore_permission_denied=True):
+                    self.say(f"[{beijing(now_shanghai(), 'second')}] 文件有改动，正在重新生成预览……")
+                    self.build()
+                    if self.watch_paths != watched:
+                        break  # mkdocs.yml moved content/ or templates/: watch the new folders
+            except Exception:  # a watched folder vanished mid-watch: rebuild and watch again, never stop
+                stop.wait(1)
                 self.build()
-                if self.watch_paths != watched:
-                    break  # mkdocs.yml moved content/ or templates/: watch the new folders
 
     def close(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
