@@ -20,8 +20,10 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import browser, require_browser  # noqa: F401 - the fixture
+from browser import require_browser
 from conftest import AS_OF, copy_project, write_article
+
+pytest_plugins = ["browser"]  # the one session browser fixture shared with the other browser test files
 
 ARTICLE = "notices/2026-11-03-流感疫苗接种.md"
 ARTICLE_URL = "notices/2026-11-03-流感疫苗接种/"
@@ -111,7 +113,7 @@ def error_items(html: str) -> list[dict]:
             for li in soup.select(".board-preview-item")]
 
 
-def test_preview_shows_errors_on_every_page_and_comes_back(tmp_path: Path, browser) -> None:  # noqa: F811
+def test_preview_shows_errors_on_every_page_and_comes_back(tmp_path: Path, browser) -> None:
     require_browser()
     project = copy_project(tmp_path / "p")
     with board_serve(project) as served:
