@@ -9,20 +9,21 @@ from typing import Callable
 from generator.feeds import write_feeds
 from generator.kiosk import write_kiosk
 from generator.messages import Report
+from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
 from generator.search_index import SearchDoc, write_search_index
 
 
-def write_artefacts(plan: SitePlan, site_dir: Path, search_docs: list[SearchDoc], *, posters: bool, report: Report,
-                    progress: Callable[[str], None] | None = None) -> None:
+def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[SearchDoc], *, posters: bool,
+                    report: Report, progress: Callable[[str], None] | None = None) -> None:
     """Write the search index, board.json, feed.xml, calendar.ics, the kiosk and (unless switched off) the posters."""
-    write_search_index(search_docs, site_dir)
-    write_feeds(plan, site_dir, posters)
-    write_kiosk(plan, site_dir)
+    write_search_index(search_docs, writer)
+    write_feeds(plan, writer, posters)
+    write_kiosk(plan, writer)
     if posters:
         from generator.poster_step import write_posters  # imported late: Typst is only needed here
 
-        write_posters(plan, site_dir, report, progress)
+        write_posters(plan, writer, report, progress)
 
 
 def stderr_progress(text: str) -> None:

@@ -19,12 +19,12 @@ from generator.front_mistakes import looks_like_draft
 from generator.messages import Report
 from generator.model import (CATEGORIES, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
                              PosterOptions, category_key, type_key)
+from generator.portable_names import windows_problem
 from generator.summary import cut_summary
 from generator.timeutil import BadDate, beijing, parse_time
 
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
               "pinned", "urgent", "draft", "event", "poster", "consent", "slug")
-RESERVED_SLUGS = {"index", "page", "tags", "category", "archive", "kiosk", "posters", "search", "assets"}
 MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
 MAX_SLUG_BYTES = 240  # <slug>.pdf, <slug>.svg and the page folder must stay under file systems' 255 bytes
 _ANGLE = re.compile(r"[<>]")  # front matter is text, never HTML: keeps every template safe
@@ -149,6 +149,7 @@ class _Checker:
             minutes=parsed.parsed.minutes, summary=summary or cut_summary(parsed.parsed.summary, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
+            slug_line=self.raw.line_of("slug"),
             article_links=tuple(links), assets=tuple(dict.fromkeys(([cover] if cover else []) + assets)),
         )
 
@@ -211,6 +212,10 @@ class _Checker:
                 continue
             if len(text) > MAX_TAG or _BAD_TAG.search(text) or text.startswith("."):
                 self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。", code="tags.bad_tag")
+                return ()
+            problem = windows_problem(text)  # a tag names a folder: tags/<tag>/
+            if problem:
+                self.report.error(self.raw.source, self.raw.line_of("tags"), f"标签“{text}”{problem}。网站放到 Windows 电脑上会出错，请换一个写法。", code="tags.windows_name")
                 return ()
             if text not in tags:
                 tags.append(text)
@@ -300,8 +305,10 @@ class _Checker:
             thing = "网址名 slug" if explicit is not None else "文件名"
             self.error(where, f"{thing}“{slug}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。", code="slug.bad_characters")
             return None
-        if slug.lower() in RESERVED_SLUGS:
-            self.error(where, f"“{slug}”是网站自己用的名字，不能作为文章的网址名。请换一个文件名或写 slug: 其他名字。", code="slug.reserved")
+        problem = windows_problem(slug)  # names the site itself uses are refused by the output's claims
+        if problem:
+            thing = "网址名 slug" if explicit is not None else "文件名"
+            self.report.error(self.raw.source, self.raw.line_of(where), f"{thing}“{slug}”{problem}。网站放到 Windows 电脑上会出错，请改名，例如 2026-11-20-冬季大扫除。", code="slug.windows_name")
             return None
         return slug
 

@@ -112,6 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             for line in fix_encodings(settings):
                 print(line)
     board = load(args, report, write_cache=False)  # `board check` writes nothing
+    if board is not None:
+        check_outputs(board, report)
     print_messages(report)
     if board is None or not report.ok:
         print(f"检查未通过：{len(report.errors)} 个错误，{len(report.warnings)} 个警告。请按上面的提示修改后再试。", file=sys.stderr)
@@ -122,13 +124,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_outputs(board, report: Report) -> None:
+    """Every output path claimed once: an article named like an attachment or `print-pack` is an error."""
+    from generator.output.claims import claim_site
+    from generator.plan import plan_site
+
+    claim_site(plan_site(board), report)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.mkdocs_plugin import render_site
-    from generator.output import build_lock, clear_leftovers, new_staging_dir, swap_in
+    from generator.output import StagedBuild, TargetRefused
+    from generator.output.faults import machine_fault
 
     started = time.monotonic()
     report = Report()
     board = load(args, report, args.site_dir.resolve() if args.site_dir else None)
+    if board is not None:
+        check_outputs(board, report)
     if board is None or not report.ok:
         print_messages(report)
         print(f"没有生成网站：{len(report.errors)} 个错误。线上的网站保持原样。请按上面的提示修改后再试。", file=sys.stderr)
@@ -136,18 +149,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     site_dir = board.settings.site_dir
     posters = board.settings.posters and not args.no_posters
     print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {beijing(board.as_of, 'minute')} 计算）……", file=sys.stderr)
-    with build_lock(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr)):
-        clear_leftovers(site_dir)
-        staging = new_staging_dir(site_dir)
+    staged = StagedBuild(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr))
+    try:
+        staging = staged.start()
         ok = render_site(board, staging, posters=posters, report=report)
         print_messages(report)
         if not ok or not report.ok:
-            import shutil
-
-            shutil.rmtree(staging, ignore_errors=True)
+            staged.abandon()
             print("没有生成网站，线上的网站保持原样。", file=sys.stderr)
             return 1
-        swap_in(staging, site_dir)
+        staged.finish()
+    except TargetRefused as exc:
+        print(f"board：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the machine's fault (disk full, no permission, a file gone), not the staff's
+        staged.abandon()
+        if os.environ.get("BOARD_DEBUG"):
+            traceback.print_exc()
+        print(f"board：{machine_fault(exc, site_dir)}", file=sys.stderr)
+        return 1
     shown = os.path.relpath(site_dir) if site_dir.is_relative_to(Path.cwd()) else str(site_dir)
     print(f"完成：网站已生成到 {shown}/（用时 {time.monotonic() - started:.1f} 秒）。")
     return 0

@@ -11,7 +11,10 @@ from xml.etree import ElementTree as ET
 
 import icalendar
 
+from generator import urls
 from generator.model import TYPES, Article, Status
+from generator.output import claims
+from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
 from generator.timeutil import beijing, event_span, iso, now_shanghai, to_beijing
 
@@ -141,8 +144,8 @@ def calendar_ics(plan: SitePlan) -> bytes:
     return cal.to_ical()
 
 
-def write_feeds(plan: SitePlan, site_dir: Path, posters: bool) -> None:
-    (site_dir / "board.json").write_text(json.dumps(board_json(plan, posters), ensure_ascii=False, indent=2),
-                                         encoding="utf-8")
-    (site_dir / "feed.xml").write_bytes(feed_xml(plan))
-    (site_dir / "calendar.ics").write_bytes(calendar_ics(plan))
+def write_feeds(plan: SitePlan, writer: SiteWriter, posters: bool) -> None:
+    writer.write_text(urls.BOARD_JSON, json.dumps(board_json(plan, posters), ensure_ascii=False, indent=2),
+                      claims.MANIFEST)
+    writer.write_bytes(urls.FEED, feed_xml(plan), claims.FEED)
+    writer.write_bytes(urls.CALENDAR, calendar_ics(plan), claims.CALENDAR)

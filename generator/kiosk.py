@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from generator import urls
 from generator.feeds import manifest
 from generator.model import TYPES
+from generator.output.claims import KIOSK as OWNER
+from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
 from generator.qr import qr_svg
 
-KIOSK_DIR = "kiosk"
+KIOSK_DIR = urls.KIOSK.rstrip("/")
 REFRESH_SECONDS = 300  # re-read board.json every 5 minutes
 RESUME_SECONDS = 60  # a paused screen carries on by itself after a minute
 ASSETS = ("kiosk.js", "kiosk.css")
@@ -43,19 +45,15 @@ def kiosk_data(plan: SitePlan) -> dict:
     return manifest(plan, on_screen(plan), posters=False)
 
 
-def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
+def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
     """Write site/kiosk/: index.html, kiosk.js, kiosk.css and qr/<slug>.svg for every current article."""
     settings = plan.board.settings
     source = settings.templates_dir / "kiosk"
-    out = site_dir / KIOSK_DIR
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "qr").mkdir(parents=True)
 
     versions = {}
     for name in ASSETS:
         data = (source / name).read_bytes()
-        (out / name).write_bytes(data)
+        writer.write_bytes(urls.kiosk_file(name), data, OWNER)
         versions[name] = hashlib.sha256(data).hexdigest()[:10]  # a new build's script is not taken from cache
 
     # QR files serve articles that reach the screen through a later board.json; the initial set
@@ -65,7 +63,7 @@ def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
         url = settings.full_url(article.url)
         if url:
             svg = qr_svg(url)
-            (out / "qr" / f"{article.slug}.svg").write_text(svg, encoding="utf-8")
+            writer.write_text(urls.kiosk_qr(article.slug), svg, OWNER)
             qr_inline[article.slug] = {"site": settings.site_url, "url": article.url, "svg": svg}
 
     env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]),
@@ -82,4 +80,4 @@ def write_kiosk(plan: SitePlan, site_dir: Path) -> None:
         qr_json=_script_json(qr_inline),
         type_labels_json=_script_json({key: t.label for key, t in TYPES.items()}),
     )
-    (out / "index.html").write_text(html, encoding="utf-8")
+    writer.write_text(urls.kiosk_file("index.html"), html, OWNER)

@@ -30,6 +30,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator import urls
 from generator.artefacts import stderr_progress, write_artefacts
 from generator.assets import public_name
 from generator.load import Board, load_board
@@ -37,6 +38,12 @@ from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
 from generator.messages import Report
 from generator.mkdocs_log import LOG_NAME, chinese_mkdocs_log
 from generator.model import TYPES, Article
+from generator.output import claims as owners
+from generator.output.claims import claim_site
+from generator.output.faults import machine_fault
+from generator.output.staged import StagedBuild, TargetRefused
+from generator.output.target import mark_site
+from generator.output.writer import OutputMap, Owner, SiteWriter
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
@@ -84,6 +91,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._pages_done = 0
         self._pages_total = 0
         self.artefact_report = Report()
+        self.command: str | None = None  # what `mkdocs` was asked to do (on_startup)
+        self.claims = OutputMap()
+        self.writer: SiteWriter | None = None
+        self.staged: "StagedBuild | None" = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -102,6 +116,19 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         for key in ("site_name", "site_description", "site_author"):
             if isinstance(config.get(key), str):
                 config[key] = escape(config[key])
+        self.claims = claim_site(self.plan, self.report)
+        if not self.report.ok:
+            raise PluginError("网站没有生成：\n" + "\n".join(str(m) for m in self.report.sorted()))
+        if self.preloaded is None and self.command in ("build", "gh-deploy"):
+            # `mkdocs build` on its own: into a staging folder, swapped in at the end, as `board build` does.
+            staged = StagedBuild(Path(config.site_dir).resolve(), on_wait=lambda: log.warning("另一个生成任务正在进行，等它完成……"))
+            try:
+                config.site_dir = str(staged.start())
+            except TargetRefused as exc:
+                raise PluginError(str(exc)) from None
+            except OSError as exc:
+                raise PluginError(machine_fault(exc, Path(config.site_dir))) from None
+            self.staged = staged
         self._article_by_src = {a.src_uri: a for a in self.plan.board.published}
         self._listing_by_src = {p.src_uri: p for p in self.plan.pages}
         # The nav holds sections only; articles are reached through paginated listings.
@@ -150,14 +177,15 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             shutil.rmtree(self._empty_dir, ignore_errors=True)
             self._empty_dir = None
 
-    def on_build_error(self, *, error: Exception) -> None:
-        if getattr(self, "_empty_dir", None):
-            shutil.rmtree(self._empty_dir, ignore_errors=True)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._restore_docs_dir(config)
         plan = self.plan
         kept = Files([f for f in files if not f.is_documentation_page()])  # the theme's own files
+        writer = self.writer = SiteWriter(Path(config.site_dir), self.claims)
+        for file in kept:
+            writer.claim(file.dest_uri, owners.THEME if file.dest_uri.startswith(urls.THEME_ASSETS)
+                         else Owner(f"网站主题的文件 {file.src_uri}"))
         theme_dests = {f.dest_uri for f in kept}
         # Only what a published article uses goes online (never a draft's picture, nor a stray
         # file), and only as generator.assets cleaned it: no metadata, no script.
@@ -165,13 +193,18 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             file = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls,
                         dest_uri=public_name(src_uri))  # MkDocs points the article's links at dest_uri
             if file.dest_uri in theme_dests:
-                continue  # never replaces the theme's own scripts and styles
+                continue  # never replaces the theme's own scripts and styles (claims refused a used one)
             file.content_bytes = cleaned.read_bytes()
             kept.append(file)
         for article in plan.board.published:
             kept.append(self._article_file(article, config))
+            writer.claim(article.dest_uri, owners.article_page(article))
         for listing in plan.pages:
             kept.append(self._listing_file(listing, config))
+            writer.claim(listing.dest_uri, owners.listing_page(listing))
+        for file in kept:
+            if writer.map.owner_of(file.dest_uri) is None:  # a file MkDocs adds that no table names
+                writer.claim(file.dest_uri, Owner(f"网站文件 {file.src_uri}"))
         self._pages_total = len(plan.board.published) + len(plan.pages)
         self._pages_done = 0
         self.search_docs = []
@@ -241,13 +274,34 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         report = self.artefact_report = Report()
         order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
         self.search_docs.sort(key=lambda d: order[d.article.src_uri])
-        write_artefacts(self.plan, Path(config.site_dir), self.search_docs, posters=posters, report=report,
+        writer = self.writer
+        write_artefacts(self.plan, writer, self.search_docs, posters=posters, report=report,
                         progress=stderr_progress)
         if self.preloaded is None:  # the `board` command prints these itself
             for message in report.warnings:
                 log.warning(str(message))
+        stray = writer.unclaimed()
+        if stray:  # a renderer wrote where no table says: a bug of ours, never published
+            report.error("mkdocs.yml", 1, f"生成的网站里有不该有的文件：{'、'.join(stray[:5])}。网站没有更新，请把这段话发给技术人员。",
+                         code="output.unclaimed")
         if not report.ok:
             raise PluginError("\n".join(str(m) for m in report.errors))
+        mark_site(writer)
+        if self.staged is not None:
+            config.site_dir = str(self.staged.finish())
+            self.staged = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "_empty_dir", None):
+            shutil.rmtree(self._empty_dir, ignore_errors=True)
+        if self.staged is not None:
+            self.staged.abandon()
+            self.staged = None
+
+    def on_shutdown(self) -> None:
+        if self.staged is not None:
+            self.staged.abandon()
+            self.staged = None
 
 
 class BoardView:
@@ -280,7 +334,7 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) 
     from mkdocs.exceptions import MkDocsException
 
     settings = board.settings
-    config = None
+    config = plugin = None
     with chinese_mkdocs_log(report, settings.content_dir, settings.project_root) as mkdocs_log:
         try:
             config = load_config(config_file=str(settings.config_file), site_dir=str(site_dir))
@@ -295,6 +349,10 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) 
             report.extend(plugin.artefact_report)
             return True
         except MkDocsException as exc:
+            own = Report(plugin.report.messages + plugin.artefact_report.messages) if plugin is not None else Report()
+            if not own.ok:
+                report.extend(own)  # our own messages (output clashes, posters), each at its file and line
+                return False
             mkdocs_log._keep(f"{type(exc).__name__}: {exc}")
             report.error("mkdocs.yml", 1, f"网站生成失败（MkDocs 出错，详细情况记在 {LOG_NAME} 里）。"
                          "请检查上面列出的问题；如果没有列出问题，请把这个文件发给技术人员。", code="build.mkdocs_failed")

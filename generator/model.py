@@ -8,6 +8,8 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
+from generator import urls
+
 
 class Status(str, Enum):
     DRAFT = "draft"
@@ -116,6 +118,7 @@ class Article:
     status: Status = Status.CURRENT
     article_links: tuple[tuple[int, str, str], ...] = ()  # (file line, as written, target src_uri)
     assets: tuple[str, ...] = ()  # files it uses (cover, images, attachments), relative to content/
+    slug_line: int = 1  # line of `slug:` (1 when the slug is the file name)
 
     @property
     def type_label(self) -> str:
@@ -132,11 +135,11 @@ class Article:
     @property
     def url(self) -> str:
         """Page URL relative to the site root, not percent-encoded (board.json form)."""
-        return f"{self.section}/{self.slug}/"
+        return urls.article_url(self.section, self.slug)
 
     @property
     def dest_uri(self) -> str:
-        return f"{self.section}/{self.slug}/index.html"
+        return urls.page_file(self.url)
 
     @property
     def has_poster(self) -> bool:
@@ -144,4 +147,4 @@ class Article:
 
     @property
     def poster_path(self) -> str | None:
-        return f"posters/{self.slug}.pdf" if self.has_poster else None
+        return urls.poster_path(self.slug) if self.has_poster else None

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from math import ceil
 
+from generator import urls
 from generator.lifecycle import board_order, current_in_board_order, event_over_at, newest_first
 from generator.load import Board
 from generator.model import CATEGORIES, TYPES, Article, Status
@@ -36,7 +37,7 @@ class ListingPage:
 
     @property
     def dest_uri(self) -> str:
-        return self.url + "index.html"
+        return urls.page_file(self.url)
 
     @property
     def src_uri(self) -> str:
@@ -59,23 +60,19 @@ class SitePlan:
         return self.pages[0]
 
 
-def tag_url(tag: str) -> str:
-    return f"tags/{tag}/"
-
-
-def category_url(key: str) -> str:
-    return f"category/{key}/"
+tag_url = urls.tag_url  # kept importable from here
+category_url = urls.category_url
 
 
 def paginate(kind: str, key: str, title: str, base_url: str, items: list[Article], per_page: int) -> list[ListingPage]:
     count = max(1, ceil(len(items) / per_page))
-    urls = [base_url] + [f"{base_url}page/{n}/" for n in range(2, count + 1)]
+    page_urls = [urls.numbered_page(base_url, n) for n in range(1, count + 1)]
     pages = []
     for n in range(1, count + 1):
         pages.append(ListingPage(
-            kind=kind, key=key, title=title if n == 1 else f"{title}（第 {n} 页）", url=urls[n - 1],
+            kind=kind, key=key, title=title if n == 1 else f"{title}（第 {n} 页）", url=page_urls[n - 1],
             items=items[(n - 1) * per_page: n * per_page], number=n, count=count, first_url=base_url,
-            prev_url=urls[n - 2] if n > 1 else None, next_url=urls[n] if n < count else None,
+            prev_url=page_urls[n - 2] if n > 1 else None, next_url=page_urls[n] if n < count else None,
         ))
     return pages
 
@@ -94,7 +91,7 @@ def plan_site(board: Board) -> SitePlan:
     current = current_in_board_order(published)
     urgent = [a for a in current if a.urgent]
 
-    home = ListingPage(kind="home", key="home", title="首页", url="", first_url="")
+    home = ListingPage(kind="home", key="home", title="首页", url=urls.HOME, first_url=urls.HOME)
     home.home = {
         "urgent": urgent,
         "pinned": [a for a in current if a.pinned and not a.urgent],
@@ -108,8 +105,8 @@ def plan_site(board: Board) -> SitePlan:
     nav: list[tuple[str, str]] = []
     for type_key, (label, section) in TYPES.items():  # ArticleType unpacks as (label, section)
         items = [a for a in current if a.type == type_key]
-        pages += paginate("section", type_key, label, f"{section}/", items, per_page)
-        nav.append((label, f"{section}/"))
+        pages += paginate("section", type_key, label, urls.section_url(section), items, per_page)
+        nav.append((label, urls.section_url(section)))
 
     by_category: dict[str, list[Article]] = defaultdict(list)
     by_tag: dict[str, list[Article]] = defaultdict(list)
@@ -128,22 +125,22 @@ def plan_site(board: Board) -> SitePlan:
             pages += paginate("category", key, label, category_url(key), current_then_expired(by_category[key]), per_page)
 
     tag_urls = {tag: tag_url(tag) for tag in by_tag}
-    tags_index = ListingPage(kind="tags", key="tags", title="全部标签", url="tags/", first_url="tags/")
+    tags_index = ListingPage(kind="tags", key="tags", title="全部标签", url=urls.TAGS, first_url=urls.TAGS)
     tags_index.groups = [(tag, tag_urls[tag], len(items))
                          for tag, items in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     pages.append(tags_index)
     for tag, items in sorted(by_tag.items()):
         pages += paginate("tag", tag, f"标签：{tag}", tag_urls[tag], current_then_expired(items), per_page)
 
-    archive = ListingPage(kind="archive", key="archive", title="往期归档", url="archive/", first_url="archive/")
+    archive = ListingPage(kind="archive", key="archive", title="往期归档", url=urls.ARCHIVE, first_url=urls.ARCHIVE)
     for month in sorted(by_month, reverse=True):
         label = beijing(by_month[month][0].date, "month_cn")
-        archive.groups.append((label, f"archive/{month}/", len(by_month[month])))
-        pages += paginate("month", month, f"{label}归档", f"archive/{month}/",
+        archive.groups.append((label, urls.month_url(month), len(by_month[month])))
+        pages += paginate("month", month, f"{label}归档", urls.month_url(month),
                           sorted(by_month[month], key=newest_first), per_page)
     pages.append(archive)
-    nav.append(("往期归档", "archive/"))
-    pages.append(ListingPage(kind="search", key="search", title="搜索", url="search/", first_url="search/"))
+    nav.append(("往期归档", urls.ARCHIVE))
+    pages.append(ListingPage(kind="search", key="search", title="搜索", url=urls.SEARCH_PAGE, first_url=urls.SEARCH_PAGE))
 
     return SitePlan(board=board, pages=pages, current=current, urgent=urgent, nav=nav,
                     tag_urls=tag_urls, category_urls=category_urls)

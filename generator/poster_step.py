@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Callable
 
+from generator import urls
+from generator.output import claims
+from generator.output.swap import remove_tree
+from generator.output.writer import SiteWriter
 from generator.messages import Report
 from generator.model import Article
 from generator.plan import SitePlan
@@ -61,8 +66,23 @@ def render_jobs(jobs: list[PosterJob], out_dir: Path, plan: SitePlan, report: Re
     return True
 
 
-def write_posters(plan: SitePlan, site_dir: Path, report: Report,
+def write_posters(plan: SitePlan, writer: SiteWriter, report: Report,
                   progress: Callable[[str], None] | None = None) -> bool:
-    """Render the posters of the current articles into site/posters/, with the print pack."""
-    jobs = [poster_job(a, plan) for a in plan.current if a.has_poster]
-    return render_jobs(jobs, site_dir / "posters", plan, report, progress)
+    """Render the posters of the current articles, with the print pack, and hand them to the writer.
+
+    Rendered in a scratch folder beside the staging folder (its name starts like a staging
+    folder's, so a killed build's scratch is cleared with it), then moved in one by one."""
+    articles = [a for a in plan.current if a.has_poster]
+    jobs = [poster_job(a, plan) for a in articles]
+    scratch = Path(tempfile.mkdtemp(prefix=writer.root.name + "-posters-", dir=writer.root.parent))
+    try:
+        if not render_jobs(jobs, scratch, plan, report, progress):
+            return False
+        for article in articles:
+            writer.move_in(urls.poster_path(article.slug), scratch / f"{article.slug}.pdf", claims.article_poster(article))
+        pack = scratch / Path(urls.PRINT_PACK).name
+        if pack.exists():
+            writer.move_in(urls.PRINT_PACK, pack, claims.PRINT_PACK)
+        return True
+    finally:
+        remove_tree(scratch)

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.fold import fold
+from generator import urls
 from generator.model import Article, Status
+from generator.output.claims import SEARCH as OWNER
+from generator.output.writer import SiteWriter
 from generator.timeutil import beijing
 
 VERSION = 1
@@ -118,13 +120,9 @@ def postings(texts: list[str]) -> dict[str, list[list[int]]]:
     return table
 
 
-def write_search_index(docs: list[SearchDoc], site_dir: Path) -> None:
+def write_search_index(docs: list[SearchDoc], writer: SiteWriter) -> None:
     """Write site/search/data/; expired articles are searchable and marked, nothing else is indexed."""
-    out = site_dir / "search" / "data"
-    if out.exists():
-        shutil.rmtree(out)
-    for sub in ("s", "d", "t"):
-        (out / sub).mkdir(parents=True)
+    out = urls.SEARCH_DATA
     texts = [d.text for d in docs]
     table = postings(texts)
     shards = shard_count(len(table))
@@ -132,20 +130,20 @@ def write_search_index(docs: list[SearchDoc], site_dir: Path) -> None:
     for bigram, encoded in table.items():
         grouped[shard_of(bigram, shards)][bigram] = encoded
     for number, content in grouped.items():
-        _dump(out / "s" / f"{number}.json", content)
+        _dump(writer, f"{out}s/{number}.json", content)
     for start in range(0, len(docs), DOCS_PER_PAGE):
         rows = []
         for d in docs[start:start + DOCS_PER_PAGE]:
             a = d.article
             rows.append([a.url, a.title, a.type_label, beijing(a.date, "day"), a.status is Status.EXPIRED, len(a.title),
                          len(d.head)])
-        _dump(out / "d" / f"{start // DOCS_PER_PAGE}.json", rows)
+        _dump(writer, f"{out}d/{start // DOCS_PER_PAGE}.json", rows)
     for doc, text in enumerate(texts):
         for n in range(0, max(len(text), 1), CHUNK):
-            (out / "t" / f"{doc}-{n // CHUNK}.txt").write_text(text[n:n + CHUNK], encoding="utf-8")
-    _dump(out / "meta.json", {"version": VERSION, "shards": shards, "docs": len(docs), "chunk": CHUNK,
+            writer.write_text(f"{out}t/{doc}-{n // CHUNK}.txt", text[n:n + CHUNK], OWNER)
+    _dump(writer, f"{out}meta.json", {"version": VERSION, "shards": shards, "docs": len(docs), "chunk": CHUNK,
                               "per_page": DOCS_PER_PAGE})
 
 
-def _dump(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def _dump(writer: SiteWriter, path: str, data) -> None:
+    writer.write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")), OWNER)

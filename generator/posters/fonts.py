@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import importlib.util
-import mmap
 import re
 import struct
 import unicodedata
@@ -91,12 +90,33 @@ def _default_path(role: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=16)
-def _data(path: Path) -> mmap.mmap:
-    """The font file, mapped: tables are read by slicing, without loading
-    17 MB per font."""
-    with open(path, "rb") as f:
-        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+class _FontFile:
+    """Byte ranges of a font file, read on demand and the file closed again at once.
+
+    Not memory-mapped: Windows keeps a mapped file locked, so staff could not replace or
+    delete a font while `board serve` runs. Slicing reads only the bytes asked for
+    (tables are a few KB of a 17 MB font)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __getitem__(self, part: slice) -> bytes:
+        start, stop = part.start or 0, part.stop
+        with open(self.path, "rb") as f:
+            f.seek(start)
+            return f.read(-1 if stop is None else max(0, stop - start))
+
+
+def _data(path: Path) -> _FontFile:
+    return _FontFile(path)
+
+
+def _table(path: Path, index: int, tag: str) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """One whole table's bytes (read once) and the table directory."""
+    data = _data(path)
+    tables = _tables(data, index)
+    offset, length = tables[tag]
+    return data[offset:offset + length], tables
 
 
 def _tables(data, index: int) -> dict[str, tuple[int, int]]:
@@ -120,10 +140,9 @@ def _read_names(path: Path, index: int = 0) -> tuple[str, str, int]:
     """(family, PostScript name, weight class) from a font file's name and
     OS/2 tables; a few dozen lines instead of a fontTools dependency."""
     try:
-        data = _data(path)
-        tables = _tables(data, index)
+        data, tables = _table(path, index, "name")
         names: dict[int, str] = {}
-        n_off, _ = tables["name"]
+        n_off = 0
         _, count, strings = struct.unpack(">HHH", data[n_off:n_off + 6])
         for i in range(count):
             pid, eid, lang, nid, length, off = struct.unpack(
@@ -137,7 +156,7 @@ def _read_names(path: Path, index: int = 0) -> tuple[str, str, int]:
             names[nid] = text
         weight = 400
         if "OS/2" in tables:
-            weight = struct.unpack(">H", data[tables["OS/2"][0] + 4:tables["OS/2"][0] + 6])[0]
+            weight = struct.unpack(">H", _data(path)[tables["OS/2"][0] + 4:tables["OS/2"][0] + 6])[0]
         family = names.get(16) or names.get(1) or ""
         postscript = names.get(6) or ""
         if not family or not postscript:
@@ -170,8 +189,8 @@ def _face(path: Path) -> FontFace:
 @lru_cache(maxsize=8)
 def coverage(path: Path, index: int = 0) -> tuple[list[int], list[int]]:
     """Code point ranges (starts, ends) the font's cmap maps to a glyph."""
-    data = _data(path)
-    c_off, _ = _tables(data, index)["cmap"]
+    data, _ = _table(path, index, "cmap")
+    c_off = 0
     n = struct.unpack(">H", data[c_off + 2:c_off + 4])[0]
     subtables = {}
     for i in range(n):

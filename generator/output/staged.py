@@ -1,0 +1,62 @@
+"""One build into a staging folder: refuse a foreign target, lock, clear leftovers, swap in or throw away.
+
+Used by `board build` and by the plugin under a plain `mkdocs build`, so both are equally safe.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Callable
+
+from generator.output.lock import build_lock
+from generator.output.swap import clear_leftovers, new_staging_dir, remove_tree, swap_in
+from generator.output.target import unsafe_target
+
+
+class TargetRefused(Exception):
+    """The site folder holds files no build wrote; the sentence says what to do."""
+
+
+class StagedBuild:
+    def __init__(self, site_dir: Path, on_wait: Callable[[], None] | None = None) -> None:
+        self.site_dir = site_dir
+        self.on_wait = on_wait
+        self.staging: Path | None = None
+        self._held = ExitStack()
+
+    def start(self) -> Path:
+        """Lock and make the staging folder; TargetRefused or OSError (nothing changed) if not possible."""
+        problem = unsafe_target(self.site_dir)
+        if problem:
+            raise TargetRefused(problem)
+        try:
+            self._held.enter_context(build_lock(self.site_dir, self.on_wait))
+            problem = unsafe_target(self.site_dir)  # a build that held the lock may have changed it
+            if problem:
+                raise TargetRefused(problem)
+            clear_leftovers(self.site_dir)
+            self.staging = new_staging_dir(self.site_dir)
+        except BaseException:
+            self._held.close()
+            raise
+        return self.staging
+
+    def finish(self) -> Path:
+        """Swap the finished staging folder in; the lock is released whatever happens."""
+        try:
+            assert self.staging is not None
+            swap_in(self.staging, self.site_dir)
+            self.staging = None
+        finally:
+            self.abandon()
+        return self.site_dir
+
+    def abandon(self) -> None:
+        """Throw the staging folder away (a failed build); the site stays as it was."""
+        try:
+            if self.staging is not None:
+                remove_tree(self.staging)
+                self.staging = None
+        finally:
+            self._held.close()
