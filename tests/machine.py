@@ -8,7 +8,8 @@ Faults, each simulated in this process only:
   eacces    creating the staging folder fails: no permission to write beside the site
   posix-perms  unlink/rmdir obey write permission on the folder, as for a normal user
             (tests run as root, who may delete anything)
-  vanish=NAME  the content file NAME is deleted just after the check, before it is copied
+  vanish=PATH  the file PATH (relative to the project) is deleted just after the check
+  vanish-public  the cleaned copies of published pictures and attachments are deleted after the check
   mkdocs    run `mkdocs` instead of `board`
 """
 
@@ -71,29 +72,19 @@ for fault in faults:
                 return f.write(data)
 
         pathlib.Path.write_bytes = full_write_bytes
-    if fault.startswith("vanish-late="):
-        name = fault.split("=", 1)[1]
-        from generator.mkdocs_plugin import BoardPlugin
-
-        real_on_files = BoardPlugin.on_files
-
-        def on_files_then_delete(self, files, *, config):
-            kept = real_on_files(self, files, config=config)
-            for path in self.plan.board.settings.content_dir.rglob(name):
-                path.unlink()
-            return kept
-
-        BoardPlugin.on_files = on_files_then_delete
-    if fault.startswith("vanish="):
-        name = fault.split("=", 1)[1]
+    if fault.startswith("vanish=") or fault == "vanish-public":
+        name = fault.split("=", 1)[-1]
         import generator.load as load
 
         real_load = load.load_board
 
         def load_then_delete(*a, **k):
             board = real_load(*a, **k)
-            for path in board.settings.content_dir.rglob(name):
-                path.unlink()
+            if fault == "vanish-public":  # the checked, cleaned copies of pictures and attachments
+                for path in board.public.values():
+                    os.unlink(path)
+            else:
+                os.unlink(board.settings.project_root / name)
             return board
 
         load.load_board = load_then_delete

@@ -254,8 +254,8 @@ FAULTS = {
     "enospc=40": "磁盘空间不够",
     "enospc=250": "磁盘空间不够",
     "eacces": "没有权限",
-    "vanish=wenming-sunrise.jpg": "不见了",
-    "vanish-late=wenming-sunrise.jpg": "不见了",
+    "vanish=templates/kiosk/kiosk.js": "不见了",
+    "vanish-public": "不见了",
 }
 
 
@@ -271,7 +271,7 @@ def test_machine_faults_are_a_sentence_and_keep_the_site(fault: str, tmp_path: P
     assert "Traceback" not in result.stderr and "内部出错" not in result.stderr and "Error" not in result.stderr
     assert tree_hash(project / "site") == before
     assert leftovers(project) == []
-    shutil.copy(PICTURE, project / "content" / "notices" / "images" / PICTURE.name)  # put back what vanished
+    shutil.copytree(ROOT / "templates", project / "templates", dirs_exist_ok=True)  # put back what vanished
     again = run_board(project, "build", "--as-of", "2026-12-01", "--no-posters")
     assert again.returncode == 0, again.stderr
 
@@ -291,3 +291,15 @@ def test_read_only_site_folder_leaves_nothing_behind(tmp_path: Path) -> None:
         assert leftovers(project) == [], faults
         for path in [site, *site.rglob("*")]:
             path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+def test_a_picture_deleted_after_the_check_is_published_as_checked(tmp_path: Path) -> None:
+    """What goes online is the copy the check cleaned, so deleting the original mid-build changes nothing."""
+    project = copy_project(tmp_path / "p")
+    result = machine(project, "vanish=content/notices/images/wenming-sunrise.jpg")
+    assert result.returncode == 0, result.stderr
+    published = project / "site" / "notices" / "images" / "wenming-sunrise.jpg"
+    from PIL import Image
+
+    with Image.open(published) as picture:
+        assert picture.width > 100 and not picture.getexif()
