@@ -315,7 +315,7 @@ class BoardView:
         self.nav = plan.nav
         self.as_of = plan.board.as_of
         # (type key, label, section URL) of the four types, in the model's order
-        self.sections = [(key, t.label, f"{t.section}/") for key, t in TYPES.items()]
+        self.sections = [(key, t.label, urls.section_url(t.section)) for key, t in TYPES.items()]
 
     def tag_url(self, tag: str) -> str:
         return self.plan.tag_urls[tag]
@@ -324,7 +324,7 @@ class BoardView:
         return self.plan.category_urls.get(key)
 
     def section_url(self, article: Article) -> str:
-        return f"{article.section}/"
+        return urls.section_url(article.section)
 
 
 def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) -> bool:
