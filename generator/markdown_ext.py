@@ -147,7 +147,6 @@ def restore(text: str) -> str:
     return _STANDIN_RE.sub(lambda m: _RESTORE[m.group(0)], text)
 
 
-_TAB_ROW = re.compile(r"^[^\s\t][^\t]*(\t+[^\t]*)+$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
@@ -178,7 +177,8 @@ def tab_tables(lines: list[str]) -> list[str]:
                 fence = mark[0]
             elif mark[0] == fence:
                 fence = None
-        if fence is None and not fence_mark and "\t" in line and _TAB_ROW.match(line.rstrip()):
+        if fence is None and not fence_mark and "\t" in line.strip() and not line[:1].isspace() \
+                and not _UNIT_START.match(line):  # a list item or heading with a tab stays what it is
             rows.append([cell.strip().replace("|", "\\|") for cell in re.split(r"\t+", line.rstrip())])
             continue
         flush()

@@ -223,8 +223,8 @@ def test_tab_separated_rows_become_a_table() -> None:
 
 
 def test_one_tab_line_and_code_stay_as_they_are() -> None:
-    parsed = parse_body("只有一行\t带制表符\n\n```\na\tb\nc\td\n```\n")
-    assert "<table>" not in parsed.safe_html
+    parsed = parse_body("只有一行\t带制表符\n\n```\na\tb\nc\td\n```\n\n- 项目\t一\n- 项目\t二\n")
+    assert "<table>" not in parsed.safe_html and parsed.safe_html.count("<li>") == 2
 
 
 def test_windows_paths_spaces_and_case_on_the_built_site(tmp_path: Path) -> None:
