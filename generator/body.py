@@ -28,7 +28,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|[?!]{3}\+?[ \t])")
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", "dt", "dd", "blockquote", "div",
            "table", "tr", "ul", "ol", "summary", "details", "figcaption", "section", "br", "hr"}
-_NOT_SUMMARY = {"li", "blockquote", "table", "pre", "details", "figure", "dl"}  # a summary is a plain paragraph
+_NOT_SUMMARY = {"li", "blockquote", "table", "pre", "details", "figure", "dl", "div!"}  # a summary is a plain paragraph
 _HIDDEN = {"script", "style", "rt", "rp", "template", "noscript", "title"}  # never shown as the text itself
 
 
@@ -197,7 +197,8 @@ class _Walker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs)
         if tag not in ("img", "br", "hr", "input", "meta", "link", "wbr", "col", "area", "source"):
-            self.open.append(tag)
+            boxed = tag == "div" and "admonition" in (dict(attrs).get("class") or "")
+            self.open.append("div!" if boxed else tag)  # div! : a note box, not the article's own text
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs)
@@ -228,7 +229,8 @@ class _Walker(HTMLParser):
         elif tag == "a" and values.get("href"):
             self.pending_link = (values["href"], values.get("title", ""))  # found after its text, as written
             self.link_text = []
-        elif tag == "p" and not self.summary and not any(t in _NOT_SUMMARY for t in self.open):
+        elif tag == "p" and not self.summary and not any(t in _NOT_SUMMARY for t in self.open) \
+                and "admonition-title" not in values.get("class", ""):
             self.paragraph = []
 
     def handle_endtag(self, tag: str) -> None:
@@ -248,8 +250,8 @@ class _Walker(HTMLParser):
             self.paragraph = None
             if text and not (len(text) < 12 and text.endswith(("：", ":"))):  # not a greeting (各位居民：)
                 self.summary = text
-        if tag in self.open:
-            while self.open and self.open.pop() != tag:
+        if tag in self.open or tag + "!" in self.open:
+            while self.open and self.open.pop() not in (tag, tag + "!"):
                 pass
 
     def handle_data(self, data: str) -> None:

@@ -90,6 +90,7 @@ SUMMARIES = {
     "script": ("<p><script>alert('LEAKSRC')</script>停水通知正文。</p>\n", "停水通知正文。"),
     "script inline": ("停水<script>document.write('LEAKSRC')</script>通知正文。\n", "停水通知正文。"),
     "style": ("<style>.x{color:red}</style>\n\n正文。\n", "正文。"),
+    "admonition first": ('!!! warning "注意"\n    提示框里的字。\n\n正文第一段。\n', "正文第一段。"),
 }
 
 
