@@ -99,13 +99,20 @@ def parse_body(body: str) -> ParsedBody:
         html = new_markdown().convert(body)
     except RecursionError:
         return ParsedBody(problem=(1, "nesting"))
+    safe_html = sanitize_html(html)
+    written = _walk(body, html)  # what staff wrote: links, and what the sanitizer will remove
+    published = _walk(body, safe_html)  # what readers get: text, attributes, summary
+    return ParsedBody(html=html, safe_html=safe_html, links=written.links, unsafe=written.finder.found,
+                      blocks=published.blocks, attributes=published.attributes, summary=published.summary,
+                      text="\n".join(b.text for b in published.blocks))
+
+
+def _walk(body: str, html: str) -> "_Walker":
     walker = _Walker(body)
     walker.feed(html)
     walker.close()
     walker.finish()
-    return ParsedBody(html=html, safe_html=sanitize_html(html), links=walker.links, unsafe=walker.finder.found,
-                      blocks=walker.blocks, attributes=walker.attributes, summary=walker.summary,
-                      text="\n".join(b.text for b in walker.blocks))
+    return walker
 
 
 class _Locator:
@@ -175,6 +182,14 @@ class _Walker(HTMLParser):
         self.link_text: list[str] | None = None
         self.pending_link: tuple[str, int] | None = None
         self.paragraph: list[str] | None = None  # text of the <p> being read, while no summary yet
+
+    def parse_html_declaration(self, i: int) -> int:
+        """`<![x` and the like make the standard parser raise; read them as the text they are."""
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            self.handle_data(self.rawdata[i:i + 2])
+            return i + 2
 
     # -- blocks ---------------------------------------------------------------------------
     def _flush(self) -> None:

@@ -316,3 +316,22 @@ def test_site_pages_render_with_the_same_parser(tmp_path: Path) -> None:
     assert not any("\ue000" <= ch <= "\ue00f" for ch in page)
     expected = parse_body(body)
     assert expected.text.replace("\n", "").replace(" ", "") in text.replace("\n", "").replace(" ", "")
+
+
+MARKUP = ["[", "]", "(", ")", "<", ">", "!", "*", "_", "`", "\\", "&", "#", ";", '"', "'", " ", "\n", "\t", "a", "1",
+          "<!", "<![", "]]>", "-->", "<!--", "<?", "?>", "&#", "</", "<a ", "<img ", "```", "    ", "> ", "- ", "1. ",
+          "!!! note", "???", "{:", '<div markdown="1">', "<script>", "<p>", "|", "---"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_any_markup_soup_parses_and_numbers_after_it_are_found(seed: int) -> None:
+    import random
+
+    chooser = random.Random(seed)
+    for _ in range(300):
+        soup = "".join(chooser.choice(MARKUP) for _ in range(chooser.randint(1, 80)))
+        parsed = parse_body(soup + "\n\n电话13812345678\n")  # never raises; what follows is still read
+        if parsed.problem is None and "13812345678" in BeautifulSoup(parsed.safe_html, "html.parser").get_text():
+            from generator.privacy import find_personal_numbers
+
+            assert any(list(find_personal_numbers(b.text)) for b in parsed.blocks), soup
