@@ -25,8 +25,6 @@ from bs4 import BeautifulSoup
 from conftest import copy_project, run_board, write_article
 from generator.timeutil import SHANGHAI, beijing, event_span, parse_time
 
-pytest_plugins = ["browser"]  # the browser fixture (Chromium through Playwright)
-
 RSS_SCHEMA = Path(__file__).parent / "schemas" / "rss-2.0.xsd"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -143,25 +141,6 @@ def test_page_poster_and_kiosk_show_the_same_beijing_time(utc_site: Path) -> Non
     card = home.select_one(".board-card")
     assert card.select_one("time").get_text() == DAY_TEXT
     assert EVENT_TEXT in card.select_one(".board-card__event").get_text()
-
-
-def test_kiosk_screen_shows_the_same_beijing_time(utc_site: Path, browser) -> None:
-    from browser import PORTRAIT, Recorder, new_context, serve
-
-    with serve(utc_site) as url:
-        context = new_context(browser, PORTRAIT, Recorder())
-        try:
-            # the screen's own zone is not Beijing's: what it shows must not depend on it
-            page = context.new_page()
-            page.clock.install(time=datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI))
-            page.goto(url + "kiosk/")
-            page.wait_for_selector(".kiosk-facts")
-            facts = page.locator(".kiosk-facts").inner_text()
-        finally:
-            context.close()
-    assert f"发布日期\n{DATE_TEXT}" in facts
-    assert f"活动时间\n{EVENT_TEXT}" in facts
-    assert f"有效期至\n{EXPIRES_TEXT}" in facts
 
 
 def test_feed_is_valid_rss_with_beijing_dates(utc_site: Path) -> None:
