@@ -41,6 +41,8 @@ import markdown
 from generator import (artefacts, checks, cli, content, feeds, kiosk, lifecycle, load, output, plan, poster_step,
                        posters, proof, qr, search_index, settings, timeutil)
 from generator.messages import Report
+from generator.output.claims import claim_site
+from generator.output.writer import SiteWriter
 from generator.search_index import SearchDoc, html_to_text
 from generator.timeutil import parse_time
 
@@ -58,11 +60,11 @@ site_plan = plan.plan_site(board)
 # The body text for search: what the page renderer's HTML gives today, here from Python-Markdown
 docs = [SearchDoc(a, html_to_text(markdown.markdown(a.body, extensions=["tables"]))) for a in board.published]
 site = Path("site")
-with output.build_lock(site):
-    output.clear_leftovers(site)
-    staging = output.new_staging_dir(site)
-    artefacts.write_artefacts(site_plan, staging, docs, posters=True, report=report)
-    output.swap_in(staging, site)
+staged = output.StagedBuild(site)
+staging = staged.start()
+writer = SiteWriter(staging, claim_site(site_plan, report))
+artefacts.write_artefacts(site_plan, writer, docs, posters=True, report=report)
+staged.finish()
 results["errors"] = [str(m) for m in report.errors]
 results["renderers_loaded"] = sorted(m for m in sys.modules if m.split(".")[0] in RENDERERS)
 print(json.dumps(results))
