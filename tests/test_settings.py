@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -95,6 +96,8 @@ WRONG = [
      Level.ERROR),
     ("control-character", _with(replace=("      committee: 幸福里社区居民委员会", "      committee: \"幸福里\\a居委会\"")),
      "settings.control_character", "committee:", Level.ERROR),
+    ("font-file-missing", _with("      poster_font_regular: fonts/方正小标宋.ttf\n"), "settings.font_missing",
+     "poster_font_regular:", Level.ERROR),
     ("unknown-typo-kiosk", _with("      kiosk_item: 10\n"), "settings.unknown", "kiosk_item: 10", Level.WARNING),
     ("unknown-typo-committee", _with("      commitee: 幸福里居委会\n"), "settings.unknown", "commitee:", Level.WARNING),
     ("unknown-typo-beian", _with("      bei_an: 浙ICP备1号\n"), "settings.unknown", "bei_an:", Level.WARNING),
@@ -149,6 +152,30 @@ def test_fullwidth_colon_named_on_its_own_line(tmp_path: Path) -> None:
             assert not ENGLISH.search(result.stderr)
         assert _mkdocs(project).returncode != 0
         assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("site_url: https://xingfuli.example.org/", "site_url: xingfuli.example.org", "settings.site_url"),
+    ("site_url: https://xingfuli.example.org/", "site_url: [https://xingfuli.example.org/]", "settings.type"),
+    ("site_dir: site", "site_dir: content", "settings.site_dir"),
+    ("docs_dir: content", "docs_dir: 文章", "settings.content_dir_missing"),
+])
+def test_mkdocs_own_names_checked_by_the_board_on_their_line(tmp_path: Path, old: str, new: str, code: str) -> None:
+    """site_url, docs_dir, site_dir are MkDocs' names: the board commands check them the same way
+    (`mkdocs build` refuses them too, before any plugin runs, in MkDocs' own words)."""
+    config = SAMPLE.replace(old, new)
+    project = _project(tmp_path, config)
+    result = run_board(project, "check", "--as-of", AS_OF)
+    wanted = f"mkdocs.yml:{_line_of(config, new)}: 错误："
+    assert result.returncode == 1 and wanted in result.stderr, result.stderr
+    report = Report()
+    settings = load_settings(project / "mkdocs.yml", report)
+    if settings is not None and code == "settings.content_dir_missing":
+        from generator.load import load_board
+        from generator.timeutil import now_shanghai
+
+        load_board(settings, now_shanghai(), report)
+    assert (code, _line_of(config, new)) in [(m.code, m.line) for m in report.errors]
 
 
 def test_control_character_in_the_file_named_on_its_line(tmp_path: Path) -> None:
@@ -340,3 +367,31 @@ def test_readme_settings_section_names_every_option() -> None:
     documented = set(re.findall(r"^\| `(\w+)`(?:、`(\w+)`)? \|", section, flags=re.M))
     names = {n for pair in documented for n in pair if n}
     assert names == {o.name for o in SCHEMA} - {"docs_dir", "site_dir"}
+
+
+def test_board_serve_shows_the_same_settings_messages(tmp_path: Path) -> None:
+    """The preview reads mkdocs.yml through the same schema: the error page and the warnings bar
+    carry the same code, line and words as `board check`."""
+    from bs4 import BeautifulSoup
+    from test_preview import board_serve, error_items
+
+    broken = _with("      kiosk_item: 10\n").replace("      committee: ", "      committee： ")
+    project = _project(tmp_path, broken)
+    expected = {m.code: m for m in _expected(project)}
+    error, warning = expected["settings.fullwidth_colon"], expected["settings.unknown"]
+    with board_serve(project) as served:
+        status, html = served.get()
+        assert status == 200
+        items = error_items(html)
+        assert {"file": "mkdocs.yml", "line": str(error.line), "code": error.code, "text": error.text} in items
+        assert served.proc.poll() is None
+        assert not ENGLISH.search(served.output)
+        seen = served.version()["version"]
+        (project / "mkdocs.yml").write_text(broken.replace("committee： ", "committee: "), encoding="utf-8")
+        deadline = time.monotonic() + 90
+        while served.version()["errors"] and time.monotonic() < deadline:
+            seen = served.wait_for_version_after(seen)["version"]
+        status, html = served.get()
+        assert status == 200 and not error_items(html)
+        bar = [li.get_text() for li in BeautifulSoup(html, "html.parser").select(".board-preview-bar li")]
+        assert f"mkdocs.yml 第 {warning.line} 行：{warning.text}" in bar
