@@ -21,9 +21,9 @@ from typing import Any, Callable
 import yaml
 from yaml_env_tag import construct_env_tag
 
-from generator.messages import Report
 from generator.controls import CONTROL, describe
 from generator.front_mistakes import COLON_FIX, describe_invisible, find_slips, repair
+from generator.messages import Report
 
 BOARD = "board"  # options under `plugins: - board:`
 TOP = "top"  # mkdocs.yml's own top-level names that the board reads too
@@ -585,7 +585,7 @@ def _unknown_options(options: dict, board_path: tuple, config: dict, doc: _Doc, 
         key_text = str(key)
         close = difflib.get_close_matches(key_text.lower(), names, n=1, cutoff=0.6)
         hint = (f"是不是想写“{close[0]}”（{BOARD_OPTIONS[close[0]].label}）？" if close
-                else "可用的设置见 README 的“站点设置”一节。")
+                else "可用的设置见 README 的“社区设置”一节。")
         report.warning(*doc.where(board_path + (key_text,), top),
                        f"board 设置里没有“{key_text}”这一项，这一行不起作用。{hint}", code="settings.unknown")
     for key in config:
