@@ -88,7 +88,7 @@ def test_watch_publishes_at_the_scheduled_moment_without_a_command(tmp_path: Pat
 
 def test_a_second_watcher_on_the_same_project_does_not_start(tmp_path: Path) -> None:
     project = small_project(tmp_path, f"- name: 本机\n  type: folder\n  path: {tmp_path}/www/site\n")
-    from generator.publish.lock import file_lock
+    from generator.output.lock import file_lock
 
     with file_lock(project / ".board-watch.lock", wait=False) as mine:
         assert mine

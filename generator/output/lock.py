@@ -1,8 +1,8 @@
-"""One build at a time per site folder: a lock file beside the site, held through `filelock`.
+"""Exclusive locks through `filelock`: one build per site folder, one publish, one watcher.
 
 filelock uses the kernel's own lock where there is one (flock, LockFileEx), released when a
-killed build's process ends; without one it falls back to a marker file whose dead owner the
-next build detects, so a killed build never blocks the next.
+killed process ends; without one it falls back to a marker file whose dead owner the next
+process detects, so a killed build or publish never blocks the next.
 """
 
 from __future__ import annotations
@@ -17,25 +17,37 @@ with warnings.catch_warnings():  # "only soft file lock is available" is for dev
     from filelock import FileLock, Timeout
 
 
-def lock_path(site_dir: Path) -> Path:
+def _kernel_lock_name(path: Path) -> Path:
     # A marker-file lock reads any existing file as held, so it never shares a name with the
-    # kernel-lock file (which stays behind, empty, after every build).
-    kind = "" if FileLock.__name__ != "SoftFileLock" else "-soft"
-    return site_dir.parent / f".{site_dir.name}{kind}.lock"
+    # kernel-lock file (which stays behind, empty, after every use).
+    if FileLock.__name__ != "SoftFileLock":
+        return path
+    return path.with_name(path.stem + "-soft" + path.suffix)
+
+
+@contextmanager
+def file_lock(path: Path, wait: bool = True, on_wait: Callable[[], None] | None = None) -> Iterator[bool]:
+    """Yield True holding the lock at `path`; with wait=False yield False at once if another holds it."""
+    path = _kernel_lock_name(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if not wait:
+            yield False
+            return
+        if on_wait:
+            on_wait()
+        lock.acquire()
+    try:
+        yield True
+    finally:
+        lock.release()
 
 
 @contextmanager
 def build_lock(site_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold an exclusive lock for the site folder; a second build waits for the first."""
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path(site_dir)))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if on_wait:
-            on_wait()
-        lock.acquire()
-    try:
+    with file_lock(site_dir.parent / f".{site_dir.name}.lock", on_wait=on_wait):
         yield
-    finally:
-        lock.release()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.messages import Report
 from generator.publish.files import site_files
-from generator.publish.lock import file_lock
+from generator.output.lock import file_lock
 from generator.publish.releases import DeployError, Outcome
 from generator.publish.targets import TYPES, Target, load_targets
 from generator.timeutil import beijing

@@ -26,7 +26,7 @@ import watchfiles
 from generator.lifecycle import next_moments
 from generator.messages import Report
 from generator.publish.clock import BadClock, Clock, clock_from_env
-from generator.publish.lock import file_lock
+from generator.output.lock import file_lock
 from generator.publish.targets import load_targets
 from generator.timeutil import SHANGHAI, beijing
 
