@@ -117,7 +117,10 @@ if "posix-perms" in faults:
     os.rmdir = obeying(real_rmdir)
 
 if "mkdocs" in faults:
-    from mkdocs.__main__ import cli
+    try:  # MkDocs 1.6, or ProperDocs installed in its place (the second pass of .ci/run)
+        from mkdocs.__main__ import cli
+    except ImportError:
+        from properdocs.__main__ import cli
 
     sys.argv = ["mkdocs", *args]
     cli()
