@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import AS_OF, ROOT, copy_project, run_board, write_article
+from conftest import AS_OF, ROOT, copy_project, renderer_command, run_board, write_article
 from generator.messages import Level, Report
 from generator.settings import BOARD_OPTIONS, SCHEMA, Settings, load_settings
 
@@ -58,8 +58,7 @@ def _expected(project: Path) -> list:
 
 def _mkdocs(project: Path) -> subprocess.CompletedProcess:
     """`mkdocs build` from this venv, as a developer would run it."""
-    script = Path(sys.executable).with_name("mkdocs")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "mkdocs"]
+    command = renderer_command()  # MkDocs, or ProperDocs in the second pass of .ci/run
     env = {**os.environ, "BOARD_AS_OF": AS_OF, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([*command, "build"], cwd=project, capture_output=True, text=True, timeout=300, env=env)
 
