@@ -24,7 +24,7 @@ from generator.summary import cut_summary
 from generator.timeutil import BadDate, beijing, parse_time
 
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
-              "pinned", "urgent", "draft", "event", "poster", "consent", "slug")
+              "pinned", "urgent", "draft", "event", "poster", "consent", "slug", "share", "editor", "approved_by")
 MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
 MAX_SLUG_BYTES = 240  # <slug>.pdf, <slug>.svg and the page folder must stay under file systems' 255 bytes
 _ANGLE = re.compile(r"[<>]")  # front matter is text, never HTML: keeps every template safe
@@ -133,6 +133,8 @@ class _Checker:
             line_key = "consent" if "consent" in self.front else "type"
             self.error(line_key, "道德模范文章写的是真实居民，必须先征得本人同意，再写 consent: true。"
                                  "没有取得同意前，请不要发布（可以先写 draft: true 存为草稿）。", code="story.consent")
+        editor = self.text("editor", max_len=MAX_AUTHOR, what="撰稿人")
+        approved_by = self.text("approved_by", max_len=MAX_AUTHOR, what="审核人")
         event = self.check_event()
         poster = self.check_poster()
         slug = self.check_slug()
@@ -149,7 +151,7 @@ class _Checker:
             minutes=parsed.parsed.minutes, summary=summary or cut_summary(parsed.parsed.summary, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
-            slug_line=self.raw.line_of("slug"),
+            editor=editor, approved_by=approved_by, slug_line=self.raw.line_of("slug"),
             article_links=tuple(links), assets=tuple(dict.fromkeys(([cover] if cover else []) + assets)),
         )
 

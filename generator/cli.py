@@ -83,7 +83,57 @@ def build_parser() -> argparse.ArgumentParser:
     poster.add_argument("paths", metavar="文章文件", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
     poster.add_argument("--out", type=Path, metavar="文件夹", default=Path("proof"), help="海报放在哪个文件夹（默认：proof）")
     add_publish_commands(sub)
+    add_user_commands(sub)
     return parser
+
+
+def add_user_commands(sub) -> None:
+    user = sub.add_parser("user", help="管理工作台账号（board serve --lan 时登录用）",
+                          description="管理工作台账号（board serve --lan 时登录用）。密码只存哈希值，存在项目的 .board/ 文件夹里，不会提交到 git。")
+    actions = user.add_subparsers(dest="user_action", required=True, parser_class=_Parser, title="操作", metavar="操作")
+    add = actions.add_parser("add", help="添加账号（或给已有账号改密码、改角色）")
+    add.add_argument("name", metavar="用户名", help="登录用的名字，例如 王芳；保存文章时会记在历史版本里")
+    add.add_argument("--role", choices=["writer", "reviewer"], default="writer", metavar="角色",
+                     help="writer 撰稿人（默认）或 reviewer 审核人（打开发布前审核后，只有审核人能发布）")
+    remove = actions.add_parser("remove", help="删除账号")
+    remove.add_argument("name", metavar="用户名")
+    actions.add_parser("list", help="列出账号")
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from generator.desk import auth
+
+    root = args.config_file.resolve().parent
+    if args.user_action == "list":
+        users = auth.load_accounts(root)
+        if not users:
+            print("还没有工作台账号。添加：board user add 王芳 --role writer")
+        for name, account in sorted(users.items()):
+            print(f"{name}（{auth.ROLES.get(account.get('role', ''), account.get('role', ''))}）")
+        return 0
+    if args.user_action == "remove":
+        if auth.remove_user(root, args.name):
+            print(f"已删除账号 {args.name}。")
+            return 0
+        print(f"board user：没有叫“{args.name}”的账号。", file=sys.stderr)
+        return 1
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"给 {args.name} 设一个密码（至少 {auth.MIN_PASSWORD} 个字符，输入时不显示）：")
+        if getpass.getpass("再输入一次：") != password:
+            print("board user：两次输入的密码不一样，没有保存。", file=sys.stderr)
+            return 1
+    else:  # from a script: the password is the first line of standard input
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        new = auth.add_user(root, args.name, args.role, password)
+    except auth.AccountError as exc:
+        print(f"board user：{exc}", file=sys.stderr)
+        return 2
+    what = "已添加账号" if new else "已更新账号"
+    print(f"{what} {args.name}（{auth.ROLES[args.role]}）。运行 board serve --lan 后，在工作台 /_desk/ 登录。")
+    return 0
 
 
 def print_messages(report: Report) -> None:
@@ -265,7 +315,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "serve": cmd_serve, "poster": cmd_poster,
-            "next": cmd_next, "publish": cmd_publish, "watch": cmd_watch}
+            "next": cmd_next, "publish": cmd_publish, "watch": cmd_watch, "user": cmd_user}
 
 
 def main(argv: list[str] | None = None) -> int:

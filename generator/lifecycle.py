@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Iterable
 
+from generator.messages import Report
 from generator.model import Article, Status
 from generator.timeutil import SHANGHAI, has_time
 
@@ -68,6 +69,19 @@ def apply_status(articles: Iterable[Article], as_of: datetime) -> list[Article]:
         if article.status.published:
             published.append(article)
     return sorted(published, key=newest_first)
+
+
+def hold_unapproved(articles: Iterable[Article], published: list[Article], report: Report) -> list[Article]:
+    """With `review` on, an article nobody approved (`approved_by`) is not published: it waits as a draft."""
+    held: set[int] = set()
+    for article in articles:
+        if article.status.published and not article.approved_by:
+            article.status = Status.DRAFT
+            held.add(id(article))
+            report.warning(article.source, 1, "这篇文章还没有审核通过（mkdocs.yml 里打开了发布前审核 review），所以不会发布。"
+                           "请审核人在工作台（board serve 的 /_desk/）里审核后发布；审核通过后文件里会写上 approved_by。",
+                           code="review.not_approved")
+    return [a for a in published if id(a) not in held]
 
 
 def newest_first(article: Article) -> tuple:

@@ -11,7 +11,7 @@ from generator.body_checks import check_settings_privacy
 from generator.checks import check_article, check_article_links, check_site
 from generator.content import read_article, scan_content
 from generator.filenames import check_file_names
-from generator.lifecycle import apply_status, newest_first
+from generator.lifecycle import apply_status, hold_unapproved, newest_first
 from generator.messages import Report
 from generator.model import Article, Status
 from generator.settings import Settings
@@ -57,6 +57,8 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
             articles.append(article)
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
+    if settings.review:
+        published = hold_unapproved(articles, published, report)
     check_article_links(articles, report)
     if preview:
         for article in articles:

@@ -115,6 +115,8 @@ class Article:
     event: Event | None = None
     poster: PosterOptions = field(default_factory=PosterOptions)
     consent: bool = False
+    editor: str | None = None  # who wrote it (the desk writes it)
+    approved_by: str | None = None  # who approved it when review is on (the desk writes it)
     status: Status = Status.CURRENT
     article_links: tuple[tuple[int, str, str], ...] = ()  # (file line, as written, target src_uri)
     assets: tuple[str, ...] = ()  # files it uses (cover, images, attachments), relative to content/

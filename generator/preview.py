@@ -83,6 +83,7 @@ class Preview:
         self.say = say
         self.work = Path(tempfile.mkdtemp(prefix="board-preview-"))
         self.state = State()
+        self.desk = None  # the staff desk at /_desk/ (generator/desk/), set by serve()
         self._lock = threading.Lock()
         self.watch_paths: list[Path] = [config_file]
         templates = self.root / "templates" / "preview"
@@ -213,6 +214,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         self._respond(head=False)
 
+    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name; only the desk takes posts
+        if unquote(urlsplit(self.path).path).startswith("/_desk/"):
+            self._desk("POST")
+        else:
+            self._send(405, b"", "text/plain", False, {"Allow": "GET, HEAD"})
+
+    def _desk(self, method: str) -> None:
+        """The staff desk (generator/desk/) answers everything under /_desk/."""
+        if self.preview.desk is None:
+            from generator.desk.app import closed_page
+            self._send(404, closed_page(), "text/html; charset=utf-8", method == "HEAD")
+        else:
+            self.preview.desk.handle(self, method)
+
     def _send(self, status: int, body: bytes, content_type: str, head: bool, headers: dict | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -227,6 +242,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _respond(self, head: bool) -> None:
         preview = self.preview
         path = unquote(urlsplit(self.path).path)
+        if path == "/_desk":
+            self._send(301, b"", "text/plain", head, {"Location": "/_desk/"})
+            return
+        if path.startswith("/_desk/"):
+            self._desk("HEAD" if head else "GET")
+            return
         state = preview.snapshot()
         if path == "/_board/version":
             self._send(200, f'{{"version": {state.version}, "errors": {len(state.errors)}}}'.encode(),
@@ -367,6 +388,9 @@ def serve(config_file: Path, dev_addr: str | None, as_of: datetime | None, lan: 
         say(f"board serve：{exc}")
         return 2
     preview = Preview(config_file, as_of, say)
+    from generator.desk.app import make_desk
+
+    preview.desk = make_desk(config_file, as_of, lan, say)
     server = None
     for candidate in ([port] if given else range(port, port + 20)):
         try:
@@ -399,6 +423,8 @@ def serve(config_file: Path, dev_addr: str | None, as_of: datetime | None, lan: 
         watcher.start()
         local = f"http://127.0.0.1:{port}/" if host in ("0.0.0.0", "127.0.0.1", "localhost") else f"http://{host}:{port}/"
         say(f"预览地址：{local}  （用浏览器打开；保存文件后页面会自动刷新。按 Ctrl+C 结束预览）")
+        if preview.desk is not None:
+            say(f"工作台（在网页上写文章、上传图片、发布）：{local}_desk/")
         if lan:
             announce_lan(host, port, say)
         server.serve_forever(poll_interval=0.5)
