@@ -46,15 +46,18 @@ def kiosk_data(plan: SitePlan) -> dict:
 
 
 def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
-    """Write site/kiosk/: index.html, kiosk.js, kiosk.css and qr/<slug>.svg for every current article."""
+    """Write site/kiosk/: index.html, kiosk.<hash>.js, kiosk.<hash>.css and qr/<slug>.svg for every current article."""
     settings = plan.board.settings
     source = settings.templates_dir / "kiosk"
 
-    versions = {}
+    # Names carry a content hash (kiosk.<hash>.js), as the site's own assets do: a web server may
+    # cache them for a year, and a new build's script is never taken from a stale cache.
+    assets = {}
     for name in ASSETS:
         data = (source / name).read_bytes()
-        writer.write_bytes(urls.kiosk_file(name), data, OWNER)
-        versions[name] = hashlib.sha256(data).hexdigest()[:10]  # a new build's script is not taken from cache
+        stem, suffix = name.rsplit(".", 1)
+        assets[name] = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
+        writer.write_bytes(urls.kiosk_file(assets[name]), data, OWNER)
 
     # QR files serve articles that reach the screen through a later board.json; the initial set
     # carries its codes inline so the first screen needs no further request.
@@ -75,7 +78,7 @@ def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
         items=settings.kiosk_items,
         refresh=REFRESH_SECONDS,
         resume=RESUME_SECONDS,
-        versions=versions,
+        assets=assets,
         data_json=_script_json(kiosk_data(plan)),
         qr_json=_script_json(qr_inline),
         type_labels_json=_script_json({key: t.label for key, t in TYPES.items()}),

@@ -6,6 +6,7 @@ Registered as the `board` plugin, so `mkdocs build`/`mkdocs serve` give the same
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -53,6 +54,11 @@ from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse
 log = logging.getLogger("mkdocs.plugins.board")
 
 PROGRESS_FROM = 60  # pages; smaller builds are quick enough to stay quiet
+# The board's own scripts and styles get a content hash in their names, as mkdocs-material's own
+# bundles have, so a web server may cache them for a year (deploy/nginx/board.conf) and a new
+# build's version is never taken from a stale cache.
+FINGERPRINTED = ("assets/board/",)
+FINGERPRINT_SUFFIXES = {".js", ".css"}
 
 
 class _AsWritten(c.BaseConfigOption):
@@ -98,6 +104,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.asset_urls: dict[str, str] = {}  # "assets/board/board.css" -> its fingerprinted path
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -182,6 +189,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._restore_docs_dir(config)
         plan = self.plan
         kept = Files([f for f in files if not f.is_documentation_page()])  # the theme's own files
+        self.asset_urls = {}
+        for file in kept:
+            self._fingerprint(file)  # before claiming: the writer claims the fingerprinted names
         writer = self.writer = SiteWriter(Path(config.site_dir), self.claims)
         for file in kept:
             writer.claim(file.dest_uri, owners.THEME if file.dest_uri.startswith(urls.THEME_ASSETS)
@@ -209,6 +219,18 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._pages_done = 0
         self.search_docs = []
         return kept
+
+    def _fingerprint(self, file: File) -> None:
+        """assets/board/board.css -> assets/board/board.<hash>.css (see FINGERPRINTED)."""
+        path = Path(file.src_uri)
+        if not file.src_uri.startswith(FINGERPRINTED) or path.suffix not in FINGERPRINT_SUFFIXES:
+            return
+        digest = hashlib.sha256(file.content_bytes).hexdigest()[:10]
+        dest = path.with_name(f"{path.stem}.{digest}{path.suffix}").as_posix()
+        file.dest_uri = dest
+        file.url = dest
+        file.__dict__.pop("abs_dest_path", None)  # a cached_property computed from the old name
+        self.asset_urls[file.src_uri] = dest
 
     def _article_file(self, article: Article, config: MkDocsConfig) -> File:
         # src_uri stays the article's own path, so MkDocs resolves its relative links and images.
@@ -253,7 +275,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        env.globals["board"] = BoardView(self.plan, self._posters_on())
+        env.globals["board"] = BoardView(self.plan, self._posters_on(), self.asset_urls)
         env.filters["beijing"] = beijing  # the one date formatter of every output
         env.globals["event_span"] = event_span
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
@@ -307,8 +329,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 class BoardView:
     """What the theme templates may ask about the board (kept small on purpose)."""
 
-    def __init__(self, plan: SitePlan, posters: bool) -> None:
+    def __init__(self, plan: SitePlan, posters: bool, asset_urls: dict[str, str] | None = None) -> None:
         self.plan = plan
+        self.asset_urls = asset_urls or {}
         self.posters = posters
         self.settings = plan.board.settings
         self.urgent = plan.urgent
@@ -316,6 +339,16 @@ class BoardView:
         self.as_of = plan.board.as_of
         # (type key, label, section URL) of the four types, in the model's order
         self.sections = [(key, t.label, urls.section_url(t.section)) for key, t in TYPES.items()]
+
+    def asset(self, path: str) -> str:
+        """A theme asset's published path: fingerprinted for the board's own scripts and styles."""
+        return self.asset_urls.get(path, path)
+
+    @property
+    def police_beian_url(self) -> str:
+        """The public-security filing site's page for this site's number (the digits of `police_beian`)."""
+        code = "".join(ch for ch in self.settings.police_beian if ch.isdigit())
+        return f"https://beian.mps.gov.cn/#/query/webSearch?code={code}" if code else "https://beian.mps.gov.cn/"
 
     def tag_url(self, tag: str) -> str:
         return self.plan.tag_urls[tag]

@@ -124,11 +124,12 @@ class Recorder:
         return bad
 
 
-def new_context(browser, viewport: dict, recorder: Recorder, *, touch: bool = True):
-    """A fresh context (empty storage) at `viewport`, recording requests; anything outside is refused."""
-    context = browser.new_context(viewport=viewport, has_touch=touch, locale="zh-CN",
-                                  timezone_id="Asia/Shanghai", device_scale_factor=1,
-                                  service_workers="block")
+def new_context(browser, viewport: dict, recorder: Recorder, *, touch: bool = True, **options):
+    """A fresh context (empty storage) at `viewport`, recording requests; anything outside is refused.
+    `options` go to Playwright's new_context (e.g. service_workers="allow", bypass_csp=True)."""
+    settings = {"viewport": viewport, "has_touch": touch, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+                "device_scale_factor": 1, "service_workers": "block", **options}
+    context = browser.new_context(**settings)
     context.on("request", lambda request: recorder.requests.append(request.url))
 
     def refuse_outside(route):

@@ -11,6 +11,11 @@
   "use strict";
 
   var root = document.documentElement;
+
+  // mkdocs-material's inline content script (partials/javascripts/content.html), kept here so the
+  // Content-Security-Policy needs no inline scripts: a tab named in the address opens.
+  var target = document.getElementById(location.hash.slice(1));
+  if (target && target.name) target.checked = target.name.indexOf("__tabbed_") === 0;
   var SIZES = ["m", "l", "xl"];
 
   function store(key, value) {
