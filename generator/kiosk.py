@@ -3,7 +3,10 @@
 One self-contained folder (page, script, style, QR codes); nothing is fetched from outside the
 site. The current articles are embedded in the page, so the screen shows them even when its first
 fetch of board.json fails; the script then re-reads board.json every few minutes and drops each
-article at its `expires` time by the screen's own clock.
+article at its `expires` time by the screen's own clock. A service worker (sw.js) keeps the page,
+its script and style, board.json and the pictures on rotation, so a screen that restarts with the
+network down shows the last content at once. Outside `kiosk_hours` the screen shows only a dim
+clock and the committee's phone (an urgent notice still shows).
 """
 
 from __future__ import annotations
@@ -25,7 +28,24 @@ from generator.qr import qr_svg
 KIOSK_DIR = urls.KIOSK.rstrip("/")
 REFRESH_SECONDS = 300  # re-read board.json every 5 minutes
 RESUME_SECONDS = 60  # a paused screen carries on by itself after a minute
+STALE_SECONDS = 3600  # board.json not refreshed for this long: the screen says when its content is from
 ASSETS = ("kiosk.js", "kiosk.css")
+
+
+def duty_text(settings) -> str:
+    """What the screen shows in quiet hours besides the clock: the committee's phone."""
+    if settings.contact:
+        return settings.contact
+    if settings.public_phones:
+        return f"{settings.committee} 电话 {settings.public_phones[0]}"
+    return settings.committee
+
+
+def hours_minutes(hours: str) -> str:
+    """"06:30-22:00" (as generator.settings normalises kiosk_hours) -> "390-1320", minutes of the day for the script."""
+    if not hours:
+        return ""
+    return "-".join(str(int(t[:2]) * 60 + int(t[3:])) for t in hours.split("-"))
 
 
 def _script_json(value: object) -> str:
@@ -46,7 +66,7 @@ def kiosk_data(plan: SitePlan) -> dict:
 
 
 def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
-    """Write site/kiosk/: index.html, kiosk.<hash>.js, kiosk.<hash>.css and qr/<slug>.svg for every current article."""
+    """Write site/kiosk/: index.html, kiosk.<hash>.js, kiosk.<hash>.css, sw.js and qr/<slug>.svg for every current article."""
     settings = plan.board.settings
     source = settings.templates_dir / "kiosk"
 
@@ -71,12 +91,21 @@ def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
 
     env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
+    # The service worker keeps one name (browsers look for updates at it); its text names this
+    # build's script and style, so it changes whenever they do.
+    precache = [assets[name] for name in ASSETS]
+    build = hashlib.sha256(" ".join(precache).encode() + (source / "sw.js").read_bytes()).hexdigest()[:10]
+    sw = env.get_template("sw.js").render(build=build, assets_json=json.dumps(precache))
+    writer.write_text(urls.kiosk_file("sw.js"), sw, OWNER)
     html = env.get_template("index.html").render(
         settings=settings,
         title=f"{settings.community}公告栏",
         interval=settings.kiosk_interval,
         items=settings.kiosk_items,
         refresh=REFRESH_SECONDS,
+        stale=STALE_SECONDS,
+        hours=hours_minutes(settings.kiosk_hours),
+        duty=duty_text(settings),
         resume=RESUME_SECONDS,
         assets=assets,
         data_json=_script_json(kiosk_data(plan)),

@@ -4,7 +4,12 @@
  *  - starts from the set embedded in the page (#kiosk-data), then re-reads board.json every
  *    data-refresh seconds; a failed fetch or a broken board.json keeps the last good set;
  *  - drops an article at its `expires` time by this screen's own clock, even without a rebuild;
- *  - tap pauses (and resumes), swipe or the buttons move; a paused screen carries on by itself.
+ *  - tap pauses (and resumes), swipe or the buttons move; a paused screen carries on by itself;
+ *  - a service worker (sw.js) keeps the page, board.json and the pictures on rotation, so a screen
+ *    restarted without network shows the last content at once; when board.json has not been
+ *    refreshed for data-stale seconds, a small line says when the content is from;
+ *  - outside data-hours (kiosk_hours) only a dim clock and the committee's phone show, unless an
+ *    urgent notice is current.
  * One timer ticks twice a second and decides everything from Date.now(), so a sleeping screen,
  * a clock change or a test's fake clock all come out right.
  */
@@ -27,8 +32,27 @@
     resume: seconds(body.getAttribute("data-resume"), 60) * 1000,
     items: seconds(body.getAttribute("data-items"), 30),
     board: body.getAttribute("data-board") || "../board.json",
-    committee: body.getAttribute("data-committee") || ""
+    committee: body.getAttribute("data-committee") || "",
+    stale: seconds(body.getAttribute("data-stale"), 3600) * 1000,
+    hours: parseHours(body.getAttribute("data-hours")),
+    worker: body.getAttribute("data-sw") || ""
   };
+
+  /* "390-1320" -> [390, 1320] (minutes of the day the screen is on); null: always on. */
+  function parseHours(text) {
+    var m = /^(\d+)-(\d+)$/.exec(text || "");
+    return m && m[1] !== m[2] ? [parseInt(m[1], 10), parseInt(m[2], 10)] : null;
+  }
+
+  // When board.json last came from the server (not from the service worker's copy), kept across
+  // restarts: a screen that reboots offline knows how old its content is.
+  var FRESH_KEY = "board-kiosk-fresh:" + location.pathname;
+  function storedFresh() {
+    try { var n = parseFloat(localStorage.getItem(FRESH_KEY)); return isFinite(n) ? n : null; } catch (e) { return null; }
+  }
+  function storeFresh(ms) {
+    try { localStorage.setItem(FRESH_KEY, String(ms)); } catch (e) { /* private mode: this session only */ }
+  }
 
   function readJson(id) {
     var node = document.getElementById(id);
@@ -51,7 +75,11 @@
     fetching: false,
     fetches: 0,
     goodFetches: 0,
-    badFetches: 0
+    badFetches: 0,
+    offlineFetches: 0, // answered by the service worker's copy
+    freshAt: 0,       // when the content on screen last came from the server
+    quiet: false,
+    keptKey: ""
   };
 
   // ---- time, in Shanghai whatever the screen's own time zone -------------------------------
@@ -61,6 +89,13 @@
              min: d.getUTCMinutes(), wd: d.getUTCDay() };
   }
   function two(n) { return (n < 10 ? "0" : "") + n; }
+  /* Outside the on-hours (Shanghai time)? A range like 22:00-06:30 runs over midnight. */
+  function isQuiet(ms) {
+    if (!config.hours) return false;
+    var t = shanghai(ms), m = t.h * 60 + t.min, start = config.hours[0], end = config.hours[1];
+    var on = start < end ? (m >= start && m < end) : (m >= start || m < end);
+    return !on;
+  }
   function parseTime(text) {
     if (typeof text !== "string") return NaN;
     return Date.parse(text);
@@ -84,10 +119,13 @@
 
   function rank(a) { return a.urgent ? 0 : (a.pinned ? 1 : 2); }
 
-  /* Current and not expired by this screen's clock; urgent, then pinned, otherwise manifest order (newest first). */
+  /* Current and not expired by this screen's clock; urgent, then pinned, otherwise manifest order
+     (newest first). In quiet hours, urgent notices only. */
   function onRotation(now) {
+    var quiet = isQuiet(now);
     var list = state.articles.filter(function (a) {
       if (a.status && a.status !== "current") return false;
+      if (quiet && !a.urgent) return false;
       var expires = parseTime(a.expires);
       return !(expires <= now);
     });
@@ -222,6 +260,9 @@
       alert.appendChild(el("span", "kiosk-tag kiosk-tag--urgent", "紧急"));
       alert.appendChild(document.createTextNode(" " + urgent.map(function (u) { return u.title; }).join("；")));
     }
+    var quiet = state.quiet && !a;
+    body.classList.toggle("is-quiet", quiet);
+    document.getElementById("kiosk-quiet").hidden = !quiet;
     var node = a ? slide(a) : emptySlide();
     stage.textContent = "";
     stage.appendChild(node);
@@ -260,14 +301,16 @@
   function reconcile(now) {
     var position = indexOf(state.slug);
     state.shown = onRotation(now);
-    var key = JSON.stringify(state.shown) + "|" + state.siteUrl;
+    state.quiet = isQuiet(now);
+    keepPictures();
+    var key = JSON.stringify(state.shown) + "|" + state.siteUrl + "|" + state.quiet;
     var changed = key !== state.drawnKey;
     state.drawnKey = key;
     if (indexOf(state.slug) >= 0) {
       if (changed) draw(); // same article, new details or position after a rebuild
       return;
     }
-    if (!state.shown.length) { if (state.slug !== null || !stage.querySelector(".kiosk-slide")) show(null, now); return; }
+    if (!state.shown.length) { if (changed || state.slug !== null || !stage.querySelector(".kiosk-slide")) show(null, now); return; }
     // the article on screen left (expired, or gone from board.json): the one after it takes its place
     var next = position >= 0 && position < state.shown.length ? state.shown[position] : state.shown[0];
     show(next.slug, now);
@@ -310,12 +353,22 @@
     fetch(config.board, { cache: "no-store", signal: controller ? controller.signal : undefined })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+        var offline = response.headers.get("X-Board-Kiosk-Offline") === "1";
+        return response.json().then(function (data) { return { data: data, offline: offline }; });
       })
-      .then(function (data) {
-        if (!accept(data)) throw new Error("not a board manifest");
-        state.goodFetches += 1;
+      .then(function (answer) {
+        if (!accept(answer.data)) throw new Error("not a board manifest");
+        if (answer.offline) {
+          // the service worker's copy: shown (it may be newer than the page), but not fresh
+          state.offlineFetches += 1;
+          state.badFetches += 1;
+        } else {
+          state.goodFetches += 1;
+          state.freshAt = Date.now();
+          storeFresh(state.freshAt);
+        }
         reconcile(Date.now());
+        drawStale(Date.now());
       })
       .catch(function () { state.badFetches += 1; }) // keep the last good set on screen
       .then(function () {
@@ -324,11 +377,53 @@
       });
   }
 
+  // ---- the service worker: the last content survives a restart without network ------------
+  function startWorker() {
+    if (!config.worker || !("serviceWorker" in navigator)) return; // plain http (not localhost): no worker
+    navigator.serviceWorker.register(config.worker).catch(function () { /* the screen works without it */ });
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      if (e.data && e.data.type === "kept") state.kept = e.data.urls;
+    });
+  }
+
+  /* Tell the worker which pictures are on rotation: it keeps those and forgets the rest. */
+  function keepPictures() {
+    if (!config.worker || !("serviceWorker" in navigator)) return;
+    var urls = [];
+    state.shown.forEach(function (a) {
+      if (typeof a.cover === "string" && a.cover) urls.push(new URL("../" + encodePath(a.cover), location.href).href);
+      var known = qrInline[a.slug];
+      if (state.siteUrl && !(known && known.site === state.siteUrl && known.url === a.url)) {
+        urls.push(new URL("qr/" + encodeURIComponent(a.slug) + ".svg", location.href).href);
+      }
+    });
+    var key = urls.join("\n");
+    if (key === state.keptKey) return;
+    state.keptKey = key;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "keep", urls: urls });
+    }).catch(function () {});
+  }
+
   // ---- the clock ---------------------------------------------------------------------------
   function drawClock(now) {
     var t = shanghai(now);
-    document.getElementById("kiosk-time").textContent = two(t.h) + ":" + two(t.min);
-    document.getElementById("kiosk-date").textContent = t.y + "年" + t.m + "月" + t.d + "日 星期" + WEEKDAYS[t.wd];
+    var time = two(t.h) + ":" + two(t.min), date = t.y + "年" + t.m + "月" + t.d + "日 星期" + WEEKDAYS[t.wd];
+    document.getElementById("kiosk-time").textContent = time;
+    document.getElementById("kiosk-date").textContent = date;
+    document.getElementById("kiosk-quiet-time").textContent = time;
+    document.getElementById("kiosk-quiet-date").textContent = date;
+  }
+
+  /* "内容更新于 11月26日 10:00" once board.json has not come from the server for data-stale seconds. */
+  function drawStale(now) {
+    var line = document.getElementById("kiosk-stale");
+    var stale = now - state.freshAt > config.stale;
+    if (stale) {
+      var t = shanghai(state.freshAt);
+      line.textContent = "内容更新于 " + t.m + "月" + t.d + "日 " + two(t.h) + ":" + two(t.min);
+    }
+    line.hidden = !stale;
   }
 
   function tick() {
@@ -339,6 +434,7 @@
     if (state.lastFetchAt > now) state.lastFetchAt = now - config.refresh;
     drawClock(now);
     reconcile(now);
+    drawStale(now);
     if (state.paused && now >= state.resumeAt) setPaused(false, now);
     if (!state.paused && now >= state.nextAt && state.shown.length) move(1, now);
     updatePausedNote(now);
@@ -380,8 +476,12 @@
   // ---- start -------------------------------------------------------------------------------
   accept(readJson("kiosk-data"));
   var now = Date.now();
+  var fresh = storedFresh();
+  state.freshAt = fresh !== null && fresh <= now ? fresh : now;
+  startWorker();
   reconcile(now);
   drawClock(now);
+  drawStale(now);
   refresh(now);
   setInterval(tick, 500);
 
@@ -395,6 +495,11 @@
         fetches: state.fetches,
         goodFetches: state.goodFetches,
         badFetches: state.badFetches,
+        offlineFetches: state.offlineFetches,
+        freshAt: state.freshAt,
+        quiet: state.quiet,
+        controlled: Boolean(navigator.serviceWorker && navigator.serviceWorker.controller),
+        kept: state.kept || [],
         interval: config.interval / 1000,
         refresh: config.refresh / 1000,
         resume: config.resume / 1000
