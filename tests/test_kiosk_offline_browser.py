@@ -82,6 +82,8 @@ class Screen:
         """Until the service worker holds every one of `urls` (bounded: 15 s)."""
         self.page.wait_for_function("""async (urls) => {
             if (!navigator.serviceWorker.controller) return false;
+            const registration = await navigator.serviceWorker.ready;
+            if (!registration.active || registration.active.state !== 'activated') return false;
             const cache = await caches.open('board-kiosk');
             const have = (await cache.keys()).map(r => r.url);
             return urls.every(u => have.includes(u));

@@ -307,3 +307,36 @@ def test_policy_is_enforced(browser, served: str) -> None:
         assert any(v.startswith("script-src") for v in visit.violations())
     finally:
         visit.close()
+
+
+def test_caching_and_types_agree_with_the_deploy_table(served: str, sample_site: Path) -> None:
+    """Every file of the built site gets from nginx the caching (and type) that board publish gives
+    it on object storage: one rule, generator/publish/files.py. Plain HEAD requests, one per file."""
+    import http.client
+
+    from generator.publish.files import cache_control, content_type
+
+    files = sorted(p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*") if p.is_file())
+    assert 50 < len(files) < 5000
+    port = urlsplit(served).port
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for rel in files:
+            connection.request("HEAD", "/" + quote(rel))
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200, rel
+            assert response.getheader("Cache-Control") == cache_control(rel), rel
+            ours = response.getheader("Content-Type").split(";")[0].strip()
+            theirs = content_type(rel).split(";")[0].strip()
+            same = {ours, theirs} <= {"text/javascript", "application/javascript"} or \
+                {ours, theirs} <= {"text/xml", "application/xml"}
+            assert ours == theirs or same, f"{rel}: nginx {ours}, deploy table {theirs}"
+        # directory addresses are pages too
+        for rel in ("", "notices/", "kiosk/", "search/"):
+            connection.request("HEAD", "/" + rel)
+            response = connection.getresponse()
+            response.read()
+            assert response.getheader("Cache-Control") == "no-cache", rel
+    finally:
+        connection.close()
