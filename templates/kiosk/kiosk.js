@@ -408,11 +408,11 @@
   // ---- the clock ---------------------------------------------------------------------------
   function drawClock(now) {
     var t = shanghai(now);
-    var time = two(t.h) + ":" + two(t.min), date = t.y + "年" + t.m + "月" + t.d + "日 星期" + WEEKDAYS[t.wd];
-    document.getElementById("kiosk-time").textContent = time;
-    document.getElementById("kiosk-date").textContent = date;
-    document.getElementById("kiosk-quiet-time").textContent = time;
-    document.getElementById("kiosk-quiet-date").textContent = date;
+    document.getElementById("kiosk-time").textContent = two(t.h) + ":" + two(t.min);
+    document.getElementById("kiosk-date").textContent = t.y + "年" + t.m + "月" + t.d + "日 星期" + WEEKDAYS[t.wd];
+    // the quiet-hours screen shows the same clock
+    document.getElementById("kiosk-quiet-time").textContent = document.getElementById("kiosk-time").textContent;
+    document.getElementById("kiosk-quiet-date").textContent = document.getElementById("kiosk-date").textContent;
   }
 
   /* "内容更新于 11月26日 10:00" once board.json has not come from the server for data-stale seconds. */
