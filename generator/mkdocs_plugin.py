@@ -196,7 +196,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         for file in kept:
             writer.claim(file.dest_uri, owners.THEME if file.dest_uri.startswith(urls.THEME_ASSETS)
                          else Owner(f"网站主题的文件 {file.src_uri}"))
-        theme_dests = {f.dest_uri for f in kept}
+        theme_dests = {f.dest_uri for f in kept} | {f.src_uri for f in kept}  # a fingerprinted asset's own name too
         # Only what a published article uses goes online (never a draft's picture, nor a stray
         # file), and only as generator.assets cleaned it: no metadata, no script.
         for src_uri, cleaned in sorted(plan.board.public.items()):
