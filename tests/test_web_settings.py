@@ -5,6 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
+
+def set_options(project: Path, **options) -> Path:
+    """Set (or, with None, remove) options under `plugins: - board:` of a project's mkdocs.yml."""
+    config = project / "mkdocs.yml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    board = next(p["board"] for p in data["plugins"] if isinstance(p, dict) and "board" in p)
+    for key, value in options.items():
+        if value is None:
+            board.pop(key, None)
+        else:
+            board[key] = value
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config
+
 
 def test_filing_numbers_reach_every_page(sample_site: Path) -> None:
     """The sample's numbers are in the footer of every page, the 404 page included."""
