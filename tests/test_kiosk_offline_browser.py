@@ -7,6 +7,8 @@ hours (kiosk_hours) with only a dim clock and the duty phone, an urgent notice e
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -16,6 +18,7 @@ import pytest
 
 from browser import LANDSCAPE, PORTRAIT, Recorder, new_context, screenshot
 from conftest import AS_OF as AS_OF_TEXT, copy_project, run_board
+from generator.publish.files import content_hash
 from nginx import Nginx, require_nginx
 from test_web_settings import set_options
 
@@ -186,6 +189,44 @@ def test_stale_line_after_an_hour_without_the_server(browser, nginx) -> None:
         assert screen.status()["order"]  # the slides stay
     finally:
         screen.close()
+
+
+def test_stale_line_counts_from_the_last_fetch_not_from_generated_at(browser, kiosk_site, tmp_path) -> None:
+    """board publish does not upload a board.json that differs only in its generated_at stamp
+    (publish/files.py), so the board.json online may carry a stamp days old while its content is
+    current. The kiosk dates its content by when it last fetched board.json from the server."""
+    site = tmp_path / "site"
+    shutil.copytree(kiosk_site, site)
+    board = site / "board.json"
+    built = board.read_bytes()
+    for days in (3, 30):
+        stamp = (AS_OF - timedelta(days=days)).isoformat()
+        old = re.sub(rb'"generated_at":\s*"[^"]*"', f'"generated_at": "{stamp}"'.encode(), built, count=1)
+        assert old != built and json.loads(old)["generated_at"] == stamp
+        # what publish compares: the same file, so a publish keeps the old stamp online
+        assert content_hash("board.json", old) == content_hash("board.json", built)
+        board.write_bytes(old)
+        server = Nginx(site, tmp_path / f"nginx-{days}").start()
+        screen = Screen(browser, server.url, AS_OF)
+        try:
+            page = screen.page
+            page.clock.run_for(2000)
+            assert screen.status()["goodFetches"] >= 1
+            assert page.locator("#kiosk-stale").is_hidden()  # just fetched: fresh, whatever the stamp says
+            page.clock.fast_forward("02:00:00")  # the server is up: board.json is re-read, still fresh
+            page.wait_for_function("() => boardKiosk.status().goodFetches >= 2", timeout=10000)
+            page.clock.run_for(1000)
+            assert page.locator("#kiosk-stale").is_hidden()
+            fetched = screen.status()["freshAt"]
+            server.stop()  # now the link breaks: an hour after the last fetch the line appears
+            page.clock.fast_forward("01:05:00")
+            page.wait_for_function("() => !document.getElementById('kiosk-stale').hidden", timeout=5000)
+            at = datetime.fromtimestamp(fetched / 1000, SHANGHAI)
+            assert page.locator("#kiosk-stale").inner_text() == f"内容更新于 {at.month}月{at.day}日 {at:%H:%M}"
+            assert at.date() == AS_OF.date() and at.hour == 12  # the fetch two hours on, not the stamp
+        finally:
+            screen.close()
+            server.stop()
 
 
 @pytest.mark.parametrize("viewport", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
