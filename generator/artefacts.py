@@ -12,14 +12,16 @@ from generator.messages import Report
 from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
 from generator.search_index import SearchDoc, write_search_index
+from generator.shorturls import write_short_urls
 
 
 def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[SearchDoc], *, posters: bool,
                     report: Report, progress: Callable[[str], None] | None = None) -> None:
-    """Write the search index, board.json, feed.xml, calendar.ics, the kiosk and (unless switched off) the posters."""
+    """Write the search index, board.json, feed.xml, calendar.ics, the kiosk, the short URLs and (unless switched off) the posters."""
     write_search_index(search_docs, writer)
     write_feeds(plan, writer, posters)
     write_kiosk(plan, writer)
+    write_short_urls(plan, writer)
     if posters:
         from generator.poster_step import write_posters  # imported late: Typst is only needed here
 

@@ -45,6 +45,7 @@ def article_json(article: Article) -> dict:
         "expires": iso(article.expires) if article.expires else None,
         "status": article.status.value,
         "url": article.url,
+        "short_url": article.short_url,
         "poster": article.poster_path,
         "summary": article.summary,
         "category": article.category,

@@ -83,11 +83,11 @@ def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
     # carries its codes inline so the first screen needs no further request.
     qr_inline: dict[str, dict[str, str]] = {}
     for article in on_screen(plan):
-        url = settings.full_url(article.url)
+        url = settings.full_url(article.short_url)  # short: a small code that reads from across the hall
         if url:
             svg = qr_svg(url)
             writer.write_text(urls.kiosk_qr(article.slug), svg, OWNER)
-            qr_inline[article.slug] = {"site": settings.site_url, "url": article.url, "svg": svg}
+            qr_inline[article.slug] = {"site": settings.site_url, "url": article.short_url, "svg": svg}
 
     env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)

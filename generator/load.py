@@ -15,6 +15,7 @@ from generator.lifecycle import apply_status, hold_unapproved, newest_first
 from generator.messages import Report
 from generator.model import Article, Status
 from generator.settings import Settings
+from generator.shorturls import ShortUrls, assign, read_registry
 from generator.unfinished import check_prompts, template_prompts
 
 
@@ -28,6 +29,7 @@ class Board:
     published: list[Article]
     files: set[str] = field(default_factory=set)  # content-relative files that may be read (content.scan_content)
     public: dict[str, Path] = field(default_factory=dict)  # content-relative -> the cleaned copy to publish (assets)
+    short: ShortUrls | None = None  # every article's short URL code (generator.shorturls)
 
 
 def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cache: bool = True,
@@ -60,10 +62,14 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     if settings.review:
         published = hold_unapproved(articles, published, report)
     check_article_links(articles, report)
+    short = assign(read_registry(settings.project_root, report), [a.slug for a in published],
+                   [a.slug for a in articles if not a.status.published], preview=preview)
+    for article in articles:
+        article.short_code = short.code_of[article.slug]
     if preview:
         for article in articles:
             if not article.status.published:
                 article.status = Status.CURRENT  # board serve marks these pages as not yet online
         published = sorted(articles, key=newest_first)
     public = prepare_assets(published, found.files, settings, report, write_cache=write_cache)
-    return Board(settings, as_of, articles, published, found.files, public)
+    return Board(settings, as_of, articles, published, found.files, public, short)

@@ -121,6 +121,7 @@ class Article:
     article_links: tuple[tuple[int, str, str], ...] = ()  # (file line, as written, target src_uri)
     assets: tuple[str, ...] = ()  # files it uses (cover, images, attachments), relative to content/
     slug_line: int = 1  # line of `slug:` (1 when the slug is the file name)
+    short_code: str = ""  # its short URL's code, the same in every build (generator.shorturls)
 
     @property
     def type_label(self) -> str:
@@ -142,6 +143,11 @@ class Article:
     @property
     def dest_uri(self) -> str:
         return urls.page_file(self.url)
+
+    @property
+    def short_url(self) -> str:
+        """`s/<code>/`, relative to the site root: what QR codes and "copy link" point at."""
+        return urls.short_url(self.short_code)
 
     @property
     def has_poster(self) -> bool:

@@ -27,7 +27,7 @@ def poster_job(article: Article, plan: SitePlan) -> PosterJob:
         cover=plan.board.public.get(article.cover) if article.cover else None,  # cleaned: generator.assets
         event=event,
         category_label=article.category_label, tags=article.tags, urgent=article.urgent,
-        pinned=article.pinned, url=settings.full_url(article.url),
+        pinned=article.pinned, url=settings.full_url(article.short_url),  # short: a small, robust QR code
         size=article.poster.size, orientation=article.poster.orientation, body_html=article.body_html or None,
     )
 

@@ -19,6 +19,7 @@ def copy_project(dest: Path, with_content: bool = True) -> Path:
     """mkdocs.yml, templates/ and (optionally) content/ of this project, in `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copy(ROOT / "short-urls.txt", dest / "short-urls.txt")  # the sample's short URL codes, given for good
     shutil.copytree(ROOT / "templates", dest / "templates")
     if with_content:
         shutil.copytree(ROOT / "content", dest / "content")
