@@ -1,0 +1,194 @@
+"""The desk with `board serve --lan`: accounts, login with a limit on failures, CSRF tokens, paths kept
+inside content/, and review (a writer submits, only a reviewer publishes). Over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+
+from conftest import AS_OF
+from desk_helpers import add_user, desk_serve, git, git_project
+
+PASSWORD = {"王芳": "writer-pass-123", "李主任": "reviewer-pass-456"}
+
+
+class Client:
+    """One browser: a cookie jar of one cookie, no redirects followed (the tests look at each answer)."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, dict, str]:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            sent = {"Cookie": self.cookie} if self.cookie else {}
+            sent.update(headers or {})
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            got = {k.lower(): v for k, v in response.getheaders()}
+        finally:
+            connection.close()
+        if "set-cookie" in got:
+            self.cookie = got["set-cookie"].split(";")[0]
+        return response.status, got, text
+
+    def get(self, path: str) -> tuple[int, dict, str]:
+        return self.request("GET", quote(path, safe="/?=&%"))
+
+    def post(self, path: str, fields: dict | list) -> tuple[int, dict, str]:
+        return self.request("POST", path, urlencode(fields).encode(),
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def csrf(self, page: str = "/_desk/") -> str:
+        status, _, html = self.get(page)
+        assert status == 200, html
+        return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+    def login(self, name: str, password: str) -> int:
+        return self.post("/_desk/login", {"name": name, "password": password})[0]
+
+
+def turn_review_on(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("      community: 幸福里社区\n", "      community: 幸福里社区\n      review: true\n", 1),
+                      encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lan(tmp_path_factory):
+    project = git_project(tmp_path_factory.mktemp("lan") / "p")
+    turn_review_on(project)
+    for name, role in (("王芳", "writer"), ("李主任", "reviewer")):
+        add_user(project, name, role, PASSWORD[name])
+    with desk_serve(project, "--lan") as served:
+        yield project, served
+
+
+def test_without_accounts_lan_serves_the_preview_only_and_says_how_to_add_one(tmp_path: Path) -> None:
+    project = git_project(tmp_path / "p")
+    with desk_serve(project, "--lan") as served:
+        client = Client(served.url)
+        status, _, html = client.get("/_desk/")
+        assert status == 404 and "board user add" in html
+        assert client.post("/_desk/save", {"title": "x"})[0] == 404
+        assert client.get("/")[0] == 200  # the preview itself
+        assert "board user add" in served.output
+        assert "工作台（在网页上写文章" not in served.output
+
+
+def test_accounts_are_hashed_and_never_committed(lan) -> None:
+    project, _ = lan
+    stored = (project / ".board" / "users.json").read_text(encoding="utf-8")
+    assert "$argon2" in stored and all(p not in stored for p in PASSWORD.values())
+    git(project, "add", "-A")
+    assert ".board" not in git(project, "status", "--porcelain")
+    listed = subprocess.run([sys.executable, "-m", "generator", "user", "list"], cwd=project, capture_output=True,
+                            text=True, timeout=60).stdout
+    assert "王芳（撰稿人）" in listed and "李主任（审核人）" in listed
+
+
+def test_login_refuses_wrong_passwords_and_then_limits_tries(lan) -> None:
+    _, served = lan
+    client = Client(served.url)
+    status, headers, _ = client.get("/_desk/")
+    assert status == 303 and headers["location"] == "/_desk/login"
+    assert client.get("/_desk/edit?path=notices/2026-11-20-冬季大扫除.md")[0] == 303
+    for _ in range(5):
+        assert client.login("李主任", "wrong password") == 401
+    assert client.login("李主任", PASSWORD["李主任"]) == 429  # the right password, too soon after
+    assert client.get("/_desk/")[0] == 303  # still not logged in
+    other = Client(served.url)
+    assert other.login("王芳", PASSWORD["王芳"]) == 429  # another name from the same address is limited with it
+
+
+def test_writer_submits_for_review_and_only_a_reviewer_publishes(tmp_path: Path) -> None:
+    from generator.load import load_board
+    from generator.messages import Report
+    from generator.settings import load_settings
+    from generator.timeutil import parse_time
+
+    project = git_project(tmp_path / "p")
+    turn_review_on(project)
+    for name, role in (("王芳", "writer"), ("李主任", "reviewer")):
+        add_user(project, name, role, PASSWORD[name])
+    with desk_serve(project, "--lan") as served:
+        writer = Client(served.url)
+        assert writer.login("王芳", PASSWORD["王芳"]) == 303
+        token = writer.csrf()
+        form = {"title": "关于更换门禁卡的通知", "type": "notice", "date": "2026-11-25T09:00",
+                "author": "幸福里社区居民委员会", "body": "请带身份证到物业服务中心更换门禁卡。", "share": "1", "folder": "notices"}
+        # no token, a wrong token: refused, nothing written
+        assert writer.post("/_desk/save", {**form, "action": "save"})[0] == 403
+        assert writer.post("/_desk/save", {**form, "action": "save", "csrf": "forged"})[0] == 403
+        assert not list((project / "content" / "notices").glob("*门禁卡*"))
+        # the check endpoint too
+        assert writer.post("/_desk/check", form)[0] == 403
+        # paths outside content/ in any request
+        for bad in ("../mkdocs.yml", "..%2Fmkdocs.yml", "/etc/passwd", "notices/../../mkdocs.yml", "C:/Windows/win.ini",
+                    "_trash/x.md", ".board/users.json"):
+            assert writer.get(f"/_desk/edit?path={bad}")[0] == 403, bad
+            assert writer.get(f"/_desk/history?path={bad}")[0] == 403, bad
+            assert writer.post("/_desk/delete", {"path": bad, "csrf": token})[0] == 403, bad
+            assert writer.post("/_desk/restore", {"path": bad, "commit": "HEAD", "csrf": token})[0] == 403, bad
+        assert writer.get("/_desk/file/../mkdocs.yml")[0] in (403, 404)
+        assert writer.get("/_desk/file/..%2F.board%2Fusers.json")[0] == 403
+        assert writer.request("POST", "/_desk/upload?folder=..", b"x", {"X-CSRF-Token": token, "X-File-Name": "a.jpg"})[0] == 403
+        assert writer.post("/_desk/save", {**form, "path": "../evil.md", "action": "save", "csrf": token})[0] == 403
+        assert writer.post("/_desk/save", {**form, "folder": "../..", "action": "save", "csrf": token})[0] == 403
+        assert not (project / "evil.md").exists()
+        # a writer cannot publish with review on; 提交审核 records the writer and no approval
+        assert writer.post("/_desk/save", {**form, "action": "publish", "csrf": token})[0] == 403
+        status, headers, _ = writer.post("/_desk/save", {**form, "action": "submit", "csrf": token})
+        assert status == 303 and "notice=submitted" in headers["location"]
+        [path] = list((project / "content" / "notices").glob("*门禁卡*"))
+        text = path.read_text(encoding="utf-8")
+        assert "editor: 王芳" in text and "approved_by" not in text
+        _, _, edit_page = writer.get("/_desk/edit?path=notices/" + path.name)
+        assert "提交审核" in edit_page and 'value="publish"' not in edit_page
+
+        def published() -> tuple[bool, list]:
+            report = Report()
+            settings = load_settings(project / "mkdocs.yml", report)
+            board = load_board(settings, parse_time(AS_OF), report, write_cache=False)
+            codes = [m for m in report.warnings if m.code == "review.not_approved" and path.name in m.path]
+            return any(a.path.name == path.name for a in board.published), codes
+
+        is_published, held = published()
+        assert not is_published and len(held) == 1  # the build holds it back, with a message
+        # the reviewer publishes: approved_by is written, editor stays the writer
+        reviewer = Client(served.url)
+        assert reviewer.login("李主任", PASSWORD["李主任"]) == 303
+        token = reviewer.csrf()
+        _, _, edit_page = reviewer.get("/_desk/edit?path=notices/" + path.name)
+        assert 'value="publish"' in edit_page
+        status, headers, _ = reviewer.post("/_desk/save", {**form, "path": f"notices/{path.name}", "action": "publish",
+                                                             "csrf": token})
+        assert status == 303 and "notice=published" in headers["location"]
+        text = path.read_text(encoding="utf-8")
+        assert "approved_by: 李主任" in text and "editor: 王芳" in text and "draft: false" in text
+        assert published() == (True, [])
+        log = git(project, "log", "--format=%an|%s", "-3")
+        assert "李主任|审核通过：关于更换门禁卡的通知" in log and "王芳|提交审核：关于更换门禁卡的通知" in log
+        # logging out ends the session
+        assert reviewer.post("/_desk/logout", {"csrf": token})[0] == 303
+        assert reviewer.get("/_desk/")[0] == 303
+
+
+def test_local_desk_refuses_other_host_names_and_posts_without_token(tmp_path: Path) -> None:
+    project = git_project(tmp_path / "p")
+    with desk_serve(project) as served:
+        client = Client(served.url)
+        assert client.request("GET", "/_desk/", headers={"Host": "evil.example:80"})[0] == 403  # DNS rebinding
+        assert client.get("/_desk/")[0] == 200
+        assert client.post("/_desk/delete", {"path": "science/2026-10-30-垃圾分类.md"})[0] == 403
+        assert (project / "content" / "science" / "2026-10-30-垃圾分类.md").is_file()
