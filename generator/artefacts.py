@@ -13,19 +13,26 @@ from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
 from generator.search_index import SearchDoc, write_search_index
 from generator.shorturls import write_short_urls
+from generator.share_step import link_path
+from generator.wechat import write_wechat
 
 
 def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[SearchDoc], *, posters: bool,
                     report: Report, progress: Callable[[str], None] | None = None) -> None:
-    """Write the search index, board.json, feed.xml, calendar.ics, the kiosk, the short URLs and (unless switched off) the posters."""
+    """Write the search index, board.json, feed.xml, calendar.ics, the kiosk, the short URLs, the WeChat copy
+    pages and (unless switched off) the posters and share pictures."""
     write_search_index(search_docs, writer)
     write_feeds(plan, writer, posters)
     write_kiosk(plan, writer)
     write_short_urls(plan, writer)
+    write_wechat(plan, writer, link_path)
     if posters:
         from generator.poster_step import write_posters  # imported late: Typst is only needed here
 
         write_posters(plan, writer, report, progress)
+        from generator.share_step import write_shares
+
+        write_shares(plan, writer, report)
 
 
 def stderr_progress(text: str) -> None:

@@ -137,6 +137,7 @@ class _Checker:
         approved_by = self.text("approved_by", max_len=MAX_AUTHOR, what="审核人")
         event = self.check_event()
         poster = self.check_poster()
+        share = self.flag("share", "分享图片") if self.front.get("share") is not None else True  # default: on
         slug = self.check_slug()
         parsed = check_body(self.raw, self.content_dir, self.report, self.public_phones)
         links, assets = parsed.article_links, parsed.assets
@@ -150,7 +151,7 @@ class _Checker:
             title=title, type=type_, date=date, body=body, body_html=parsed.parsed.safe_html,
             minutes=parsed.parsed.minutes, summary=summary or cut_summary(parsed.parsed.summary, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
-            pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent,
+            pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent, share=share,
             editor=editor, approved_by=approved_by, slug_line=self.raw.line_of("slug"),
             article_links=tuple(links), assets=tuple(dict.fromkeys(([cover] if cover else []) + assets)),
         )

@@ -47,6 +47,7 @@ def article_json(article: Article) -> dict:
         "url": article.url,
         "short_url": article.short_url,
         "poster": article.poster_path,
+        "share": urls.share_path(article.slug) if article.has_share else None,
         "summary": article.summary,
         "category": article.category,
         "tags": list(article.tags),
@@ -70,8 +71,8 @@ def manifest(plan: SitePlan, articles: list[Article], posters: bool) -> dict:
     entries = []
     for article in articles:
         entry = article_json(article)
-        if not posters:
-            entry["poster"] = None
+        if not posters:  # share pictures are drawn by Typst with the posters, and switched off with them
+            entry["poster"] = entry["share"] = None
         entries.append(entry)
     return {
         "generated_at": iso(now_shanghai()),

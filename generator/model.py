@@ -117,6 +117,7 @@ class Article:
     consent: bool = False
     editor: str | None = None  # who wrote it (the desk writes it)
     approved_by: str | None = None  # who approved it when review is on (the desk writes it)
+    share: bool = True  # front matter `share: false`: no share picture for WeChat
     status: Status = Status.CURRENT
     article_links: tuple[tuple[int, str, str], ...] = ()  # (file line, as written, target src_uri)
     assets: tuple[str, ...] = ()  # files it uses (cover, images, attachments), relative to content/
@@ -152,6 +153,11 @@ class Article:
     @property
     def has_poster(self) -> bool:
         return self.status is Status.CURRENT and self.poster.enabled
+
+    @property
+    def has_share(self) -> bool:
+        """A share picture is made for current articles unless `share: false`."""
+        return self.status is Status.CURRENT and self.share
 
     @property
     def poster_path(self) -> str | None:

@@ -1,8 +1,7 @@
 """Every URL and output path of the site, in one place.
 
 URLs are relative to the site root and not percent-encoded (board.json form); a page's file
-is its URL + `index.html`. Paths reserved for features still to come (short URLs, share
-pictures, WeChat copies) are named here so nothing else can take them.
+is its URL + `index.html`.
 """
 
 from __future__ import annotations
@@ -78,6 +77,11 @@ def share_path(slug: str) -> str:
 
 def wechat_path(slug: str) -> str:
     return f"{WECHAT}{slug}.html"
+
+
+def wechat_qr(slug: str) -> str:
+    """The QR code staff upload into the official account's article (it links back to the article)."""
+    return f"{WECHAT}{slug}.qr.png"
 
 
 def asset_path(src_uri: str) -> str:

@@ -1,0 +1,94 @@
+"""The official account (公众号) copy pages `wechat/<slug>.html`, parsed: no <style>, only the copy
+button's script, no class inside the article, every visible element of the article styled inline,
+pictures as upload boxes listed beside it, links as plain text with a QR code to the article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import zxingcpp
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from share_site import LONG_SLUG
+
+pytest_plugins = ["share_site"]
+NOT_SHOWN = {"br"}  # elements with nothing of their own to style
+
+
+@pytest.fixture(scope="module")
+def board(share_site: Path) -> dict:
+    return json.loads((share_site / "board.json").read_text(encoding="utf-8"))
+
+
+def page(site: Path, slug: str) -> BeautifulSoup:
+    return BeautifulSoup((site / "wechat" / f"{slug}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_article_has_a_copy_page_fit_for_the_editor(share_site: Path, board: dict) -> None:
+    assert len(board["articles"]) >= 15
+    for entry in board["articles"]:
+        soup = page(share_site, entry["slug"])
+        assert soup.find("style") is None and not soup.select("link[rel=stylesheet]")
+        scripts = soup.find_all("script")
+        assert len(scripts) == 1 and not scripts[0].get("src")
+        assert "wx-copy" in scripts[0].string and "ClipboardItem" in scripts[0].string
+        button = soup.find("button", id="wx-copy")
+        assert button is not None and button.get_text(strip=True) == "复制全文"
+        article = soup.find(id="wx-article")
+        assert article is not None and article.get("style")
+        for element in [article, *article.find_all(True)]:
+            assert not element.has_attr("class"), element
+            assert not any(name.startswith("on") for name in element.attrs), element
+            if element.name not in NOT_SHOWN:
+                assert element.get("style", "").strip(), f"{entry['slug']}: <{element.name}> without style"
+        assert not article.find_all(["a", "img", "script", "iframe", "svg"])
+        # everything else on the page is styled inline too
+        for element in soup.body.find_all(True):
+            if element.name not in NOT_SHOWN | {"script"}:
+                assert element.get("style", "").strip(), f"{entry['slug']}: <{element.name}> without style"
+        assert entry["title"] in soup.title.get_text()
+
+
+def test_pictures_become_upload_boxes_listed_beside(share_site: Path) -> None:
+    soup = page(share_site, LONG_SLUG)
+    article = soup.find(id="wx-article")
+    text = article.get_text()
+    assert "〔图片 1：请在这里上传 wenming-sunrise.jpg：清理后的楼道〕" in text
+    side = soup.find("aside")
+    assert "公众号编辑器不接受" in side.get_text()
+    links = [a["href"] for a in side.find_all("a", download=True)]
+    assert len(links) == 2  # the picture and the QR code
+    for href in links:
+        target = (share_site / "wechat" / unquote(href)).resolve()
+        assert target.is_file() and target.read_bytes()[:4] in (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1",
+                                                               b"\xff\xd8\xff\xdb", b"\x89PNG")
+
+
+def test_links_become_text_and_a_qr_code_to_the_article(share_site: Path, board: dict) -> None:
+    soup = page(share_site, LONG_SLUG)
+    text = soup.find(id="wx-article").get_text()
+    assert "消防知识网站" in text and "报名表" in text and "https://www.example.org/fire" not in text
+    assert "文中提到的网址和文件" in text and "长按识别二维码" in text
+    entry = next(a for a in board["articles"] if a["slug"] == LONG_SLUG)
+    qr = share_site / "wechat" / f"{LONG_SLUG}.qr.png"
+    with Image.open(qr) as image:
+        codes = zxingcpp.read_barcodes(image.convert("L"))
+    assert len(codes) == 1
+    assert codes[0].text in text  # the address is also written out
+    short = entry.get("short_url") or entry["url"]
+    assert unquote(codes[0].text) == board["site_url"] + short
+
+
+def test_article_keeps_its_structure(share_site: Path) -> None:
+    article = page(share_site, LONG_SLUG).find(id="wx-article")
+    assert article.find("table") is not None and len(article.find_all("tr")) == 3
+    assert "温馨提示" in article.get_text()
+    facts = article.get_text()
+    assert "活动时间" in facts and "幸福里社区各楼栋楼道" in facts
+    assert article.find_all("p")[-1] is not None and "幸福里社区居民委员会" in facts
+    first_p = article.find("p")
+    assert "font-size" in first_p["style"] or "font-size" in article["style"]
