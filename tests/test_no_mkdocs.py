@@ -91,8 +91,10 @@ def test_everything_but_pages_runs_without_mkdocs(tmp_path: Path, sample_site: P
     assert (site / "calendar.ics").read_bytes() == (sample_site / "calendar.ics").read_bytes()
     ours = json.loads((site / "board.json").read_text(encoding="utf-8"))["articles"]
     full = json.loads((sample_site / "board.json").read_text(encoding="utf-8"))["articles"]
-    assert [{**a, "poster": None} for a in ours] == full  # the sample site is built without posters
+    assert [{**a, "poster": None, "share": None} for a in ours] == full  # the sample site is built without posters
     assert all((site / a["poster"]).is_file() for a in ours if a["poster"])
+    assert any(a["share"] for a in ours) and all((site / a["share"]).is_file() for a in ours if a["share"])
+    assert all((site / "wechat" / f"{a['slug']}.html").is_file() for a in ours)
     meta = json.loads((site / "search" / "data" / "meta.json").read_text(encoding="utf-8"))
     assert meta["docs"] == len(full)
 
