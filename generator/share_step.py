@@ -16,8 +16,9 @@ from generator.plan import SitePlan
 
 
 def link_path(article: Article) -> str:
-    """The link residents get from a share picture's QR code or a copied link, relative to the site root."""
-    return article.url
+    """The link residents get from a share picture's QR code or a copied link, relative to the site
+    root: the article's short URL (generator.shorturls), as on posters and the kiosk."""
+    return article.short_url
 
 
 def link_of(article: Article, plan: SitePlan) -> str | None:

@@ -5,6 +5,7 @@ from read from the picture itself, and a long article's picture read as text (sa
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,8 +40,6 @@ def page_behind(site: Path, base: str, link: str) -> Path:
     assert target.is_file(), link
     text = target.read_text(encoding="utf-8")
     if 'http-equiv="refresh"' in text:  # a short URL: its page sends the reader on
-        import re
-
         to = re.search(r'url=([^"]+)"', text).group(1)
         target = (target.parent / unquote(to) / "index.html").resolve()
     return target
@@ -60,6 +59,7 @@ def test_every_current_article_has_a_readable_share_picture(share_site: Path, bo
             codes = zxingcpp.read_barcodes(image.convert("L"))
         links = [c.text for c in codes if c.format == zxingcpp.BarcodeFormat.QRCode]
         assert len(links) == 1, article["slug"]
+        assert links[0] == base + article["short_url"]  # the short URL, as on posters and the kiosk
         page = page_behind(share_site, base, links[0])
         assert page == (share_site / unquote(article["url"]) / "index.html").resolve()
         said = picture_says(path)
