@@ -38,6 +38,8 @@ def git_project(dest: Path) -> Path:
     """A copy of the sample project as a git repository with one commit (as an IT person would set it up)."""
     project = copy_project(dest)
     git(project, "init", "-q")
+    git(project, "config", "user.name", "王芳")  # the staff member at this computer: the desk's commits name her
+    git(project, "config", "user.email", "wangfang@example.invalid")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "开始")
     return project

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -50,17 +51,17 @@ def board(project: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def wait_for_build(served, timeout: float = 60) -> None:
-    """Until the preview has rebuilt after the last write (its version counter moved and settled)."""
+def preview_page(served, path: str, timeout: float = 120) -> str:
+    """The page from the preview once its rebuild after the desk's writes has it (polled, bounded in time)."""
     deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(served.url + "_board/version", timeout=10) as response:
-            state = response.read()
-        if state == last:
-            return
-        last = state
-        time.sleep(1.5)
+    while True:
+        try:
+            with urllib.request.urlopen(served.url + quote(path), timeout=10) as response:
+                return response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404 or time.monotonic() > deadline:
+                raise
+        time.sleep(1)
 
 
 @pytest.fixture(scope="module")
@@ -149,20 +150,24 @@ def test_new_articles_of_every_type_through_the_form(desk, browser, axe_js, tmp_
         assert max(image.size) <= 1600
     # every save is a commit by the staff member
     log = git(project, "log", "--format=%an|%s")
-    assert f"|发布：{NEW['law']['标题']}" in log and "|上传图片：" in log
+    assert f"王芳|发布：{NEW['law']['标题']}" in log and "王芳|上传图片：" in log
     # board check is clean, and the preview shows the new article
     check = board(project, "check", "--as-of", AS_OF)
     assert check.returncode == 0, check.stderr
-    wait_for_build(served)
     section = written["science"].split("/")[0]
     stem = Path(written["science"]).stem
-    with urllib.request.urlopen(served.url + quote(f"{section}/{stem}/"), timeout=10) as response:
-        assert NEW["science"]["标题"] in response.read().decode("utf-8")
+    assert NEW["science"]["标题"] in preview_page(served, f"{section}/{stem}/")
     # the list shows them with their status, filterable by type
     page.goto(served.url + "_desk/?type=law")
     titles = page.locator(".article h2").all_inner_texts()
     assert NEW["law"]["标题"] in titles and NEW["notice"]["标题"] not in titles
     assert run_axe(page, axe_js) == []
+    page.goto(served.url + "_desk/?status=scheduled")
+    assert page.locator(".article .badge").all_inner_texts() == ["定时发布"]  # the sample's one scheduled notice
+    page.set_viewport_size(DESKTOP)
+    page.goto(served.url + "_desk/")
+    assert "在期" in page.locator(".article .badge").all_inner_texts()
+    screenshot(page, "desk-list-desktop")
     context.close()
 
 

@@ -192,3 +192,33 @@ def test_local_desk_refuses_other_host_names_and_posts_without_token(tmp_path: P
         assert client.get("/_desk/")[0] == 200
         assert client.post("/_desk/delete", {"path": "science/2026-10-30-垃圾分类.md"})[0] == 403
         assert (project / "content" / "science" / "2026-10-30-垃圾分类.md").is_file()
+
+
+def test_publish_runs_the_publisher_when_a_deploy_target_is_set(tmp_path: Path) -> None:
+    import time
+
+    project = git_project(tmp_path / "p")
+    www = tmp_path / "www" / "site"
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      community: 幸福里社区\n",
+        f"      community: 幸福里社区\n      posters: false\n      deploy:\n        - name: 本机\n          type: folder\n"
+        f"          path: {www.as_posix()}\n", 1), encoding="utf-8")
+    with desk_serve(project) as served:
+        client = Client(served.url)
+        token = client.csrf()
+        form = {"title": "社区食堂开业啦", "type": "notice", "date": "2026-11-25T09:00", "author": "幸福里社区居民委员会",
+                "body": "社区长者食堂十二月一日开业。", "share": "1", "folder": "notices", "draft": "1",
+                "action": "publish", "csrf": token}
+        status, headers, _ = client.post("/_desk/save", form)
+        assert status == 303 and "notice=publishing" in headers["location"]
+        [path] = list((project / "content" / "notices").glob("*食堂*"))
+        assert "draft: false" in path.read_text(encoding="utf-8")  # 发布 saves with draft: false
+        deadline = time.monotonic() + 240
+        page = ""
+        while time.monotonic() < deadline and "发布成功" not in page and "发布失败" not in page:
+            time.sleep(2)
+            page = client.get("/_desk/")[2]
+        assert "发布成功" in page, page
+        pages = [p for p in www.rglob("index.html") if "社区食堂开业啦" in p.read_text(encoding="utf-8")]
+        assert pages, "the published site has the new article"
