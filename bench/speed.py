@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Issue 12's four benchmarks in one run: full build, no-change rebuild, one-article rebuild and
+edit-to-preview latency, at 100, 1,000 and 3,000 corpus articles, beside plain mkdocs-material with
+jieba search and the Python floor, measured in the same run on the same machine.
+
+    python bench/speed.py [--sizes 100 1000 3000] [--edits 3] [--out bench/results]
+
+Needs the bench extra (`pip install -e '.[bench]'`: jieba, which mkdocs-material's search uses for
+Chinese when it is installed). Articles come from ../shared/corpus/make_content.py into a temporary
+folder (the corpus is never copied into the project).
+
+- full: `board build --no-posters` with no site/ and no .cache/ (a fresh clone);
+- no change: the same command again at once;
+- one article: the same command after one article's body changed;
+- preview: `board serve` on 127.0.0.1, one article saved, time until its served page shows the new
+  text (polled every 20 ms, at most 120 s); the median of --edits saves;
+- plain: `mkdocs build` of the same files with mkdocs-material and its search plugin (jieba);
+- floor: read every file, Python-Markdown to HTML, write it (a separate process, like the others);
+- peak memory: the build process's own maximum resident set (wait4), for every size.
+
+Targets (issue 12), printed as ratios and written to --out/speed.json and speed.md:
+full(1000) <= 0.5x plain(1000); no change <= 0.1x full; one article <= 0.15x full; preview(1000)
+< 1.5 s; full(3000) <= 3.3x full(1000); memory(3000) <= 2x memory(1000). The whole run should take
+under 15 minutes on an idle 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import build_speed  # noqa: E402
+from build_speed import AS_OF, make_projects  # noqa: E402
+
+# ../shared/corpus from the project (a git worktree may sit one folder deeper); BOARD_CORPUS overrides.
+CORPUS = Path(os.environ.get("BOARD_CORPUS") or next(
+    (p / "shared" / "corpus" / "make_content.py" for p in ROOT.parents if (p / "shared" / "corpus" / "make_content.py").exists()),
+    build_speed.CORPUS))
+build_speed.CORPUS = CORPUS
+
+PLAIN_MKDOCS_YML = """\
+site_name: plain
+docs_dir: docs
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search:
+      lang: zh
+nav:
+  - index.md
+validation:
+  omitted_files: ignore
+  unrecognized_links: ignore
+  absolute_links: ignore
+  not_found: ignore
+"""
+
+FLOOR = """\
+import sys
+from pathlib import Path
+import markdown
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+md = markdown.Markdown()
+for path in sorted(src.rglob("*.md")):
+    text = path.read_text(encoding="utf-8")
+    body = text.split("---", 2)[2] if text.startswith("---") else text
+    target = out / path.relative_to(src).with_suffix(".html")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(md.reset().convert(body), encoding="utf-8")
+"""
+
+TARGETS = {
+    "full_vs_plain_1000": 0.5,
+    "no_change_vs_full_1000": 0.1,
+    "one_article_vs_full_1000": 0.15,
+    "preview_seconds_1000": 1.5,
+    "full_3000_vs_1000": 3.3,
+    "memory_3000_vs_1000": 2.0,
+}
+POLL = 0.02
+PREVIEW_LIMIT = 120.0
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command, from wait4 of that child alone."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def board(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def build_cmd() -> list[str]:
+    return board("build", "--no-posters", "--as-of", AS_OF)
+
+
+def edit(article: Path, marker: str) -> None:
+    """Change one article's body the way a staff member would: a new paragraph at the end."""
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def wait_for(url: str, text: str, limit: float) -> float | None:
+    """Seconds until the page at url contains text; None after `limit` seconds (bounded polling)."""
+    started = time.perf_counter()
+    for _ in range(int(limit / POLL) + 1):
+        page = fetch(url)
+        if page is not None and text in page:
+            return time.perf_counter() - started
+        if time.perf_counter() - started > limit:
+            break
+        time.sleep(POLL)
+    return None
+
+
+def preview_latency(project: Path, article: Path, edits: int) -> tuple[list[float], float]:
+    """Start `board serve`, wait for the first build, then time `edits` saves; (latencies, start-up s)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/law/{quote(article.stem)}/"
+    log = open(project / "serve.log", "wb")
+    started = time.perf_counter()
+    proc = subprocess.Popen(board("serve", "-a", f"127.0.0.1:{port}", "--as-of", AS_OF), cwd=project,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        first = wait_for(url, "</html>", 600)
+        if first is None:
+            raise SystemExit(f"board serve did not answer within 600 s; see {project / 'serve.log'}")
+        startup = time.perf_counter() - started
+        latencies = []
+        for n in range(edits):
+            time.sleep(1.0)  # let the watcher settle after the previous build
+            marker = f"预览测试第{n}次{time.time_ns()}"
+            edit(article, marker)
+            took = wait_for(url, marker, PREVIEW_LIMIT)
+            latencies.append(took if took is not None else float("inf"))
+        return latencies, startup
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def measure(work: Path, n: int, edits: int) -> dict:
+    ours, plain = make_projects(work, n)
+    (plain / "mkdocs.yml").write_text(PLAIN_MKDOCS_YML, encoding="utf-8")
+    articles = sorted((ours / "content").rglob("*.md"))
+    row: dict = {"articles": n}
+    for folder in ("site", ".cache"):
+        shutil.rmtree(ours / folder, ignore_errors=True)
+    row["full_s"], row["full_mb"] = run(build_cmd(), ours)
+    row["no_change_s"], row["no_change_mb"] = run(build_cmd(), ours)
+    edit(articles[len(articles) // 2], f"一篇文章改动{time.time_ns()}")
+    row["one_article_s"], row["one_article_mb"] = run(build_cmd(), ours)
+    row["plain_s"], row["plain_mb"] = run([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+    floor = work / f"floor-{n}.py"
+    floor.write_text(FLOOR, encoding="utf-8")
+    row["floor_s"], row["floor_mb"] = run([sys.executable, str(floor), str(ours / "content"), str(work / f"floor-{n}")], work)
+    latencies, startup = preview_latency(ours, articles[len(articles) // 3], edits)
+    row["preview_s"] = statistics.median(latencies)
+    row["preview_all_s"] = latencies
+    row["preview_startup_s"] = startup
+    row["site_mb"] = sum(p.stat().st_size for p in (ours / "site").rglob("*") if p.is_file()) / 2**20
+    for folder in (ours, plain, work / f"floor-{n}"):
+        shutil.rmtree(folder, ignore_errors=True)
+    return row
+
+
+def ratios(rows: dict[int, dict]) -> dict[str, float]:
+    out = {}
+    base = rows.get(1000)
+    if base:
+        out["full_vs_plain_1000"] = base["full_s"] / base["plain_s"]
+        out["no_change_vs_full_1000"] = base["no_change_s"] / base["full_s"]
+        out["one_article_vs_full_1000"] = base["one_article_s"] / base["full_s"]
+        out["preview_seconds_1000"] = base["preview_s"]
+        if 3000 in rows:
+            out["full_3000_vs_1000"] = rows[3000]["full_s"] / base["full_s"]
+            out["memory_3000_vs_1000"] = rows[3000]["full_mb"] / base["full_mb"]
+    return out
+
+
+def report(rows: dict[int, dict], checks: dict[str, float], total: float) -> str:
+    lines = [
+        f"# Build speed (issue 12), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average at the end "
+        f"{os.getloadavg()[0]:.1f}; whole run {total / 60:.1f} min (target: under 15 min on an idle machine).",
+        "",
+        "| articles | full s | no change s | one article s | preview s | plain mkdocs-material+jieba s | Python floor s "
+        "| full / plain | full / floor | peak MB (full) | plain peak MB | site MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, r in sorted(rows.items()):
+        lines.append(f"| {n} | {r['full_s']:.1f} | {r['no_change_s']:.1f} | {r['one_article_s']:.1f} | "
+                     f"{r['preview_s']:.2f} | {r['plain_s']:.1f} | {r['floor_s']:.1f} | {r['full_s'] / r['plain_s']:.2f}x | "
+                     f"{r['full_s'] / r['floor_s']:.1f}x | {r['full_mb']:.0f} | {r['plain_mb']:.0f} | {r['site_mb']:.0f} |")
+    lines += ["", "| target | measured | limit | holds |", "|---|---:|---:|---|"]
+    for name, limit in TARGETS.items():
+        if name in checks:
+            value = checks[name]
+            lines.append(f"| {name} | {value:.2f} | {limit} | {'yes' if value <= limit else 'NO'} |")
+        else:
+            lines.append(f"| {name} | not measured | {limit} | |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000])
+    parser.add_argument("--edits", type=int, default=3, help="saves timed in the preview, per size")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        sys.exit(f"corpus not found at {CORPUS}")
+    try:
+        import jieba  # noqa: F401  mkdocs-material's search segments Chinese with it when installed
+    except ImportError:
+        sys.exit("jieba is not installed: pip install -e '.[bench]'")
+    started = time.perf_counter()
+    rows: dict[int, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="board-speed-") as tmp:
+        for n in args.sizes:
+            rows[n] = measure(Path(tmp), n, args.edits)
+            r = rows[n]
+            print(f"{n} articles: full {r['full_s']:.1f} s ({r['full_mb']:.0f} MB), no change {r['no_change_s']:.1f} s, "
+                  f"one article {r['one_article_s']:.1f} s, preview {r['preview_s']:.2f} s, "
+                  f"plain {r['plain_s']:.1f} s, floor {r['floor_s']:.1f} s", flush=True)
+    total = time.perf_counter() - started
+    checks = ratios(rows)
+    text = report(rows, checks, total)
+    print()
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "speed.md").write_text(text, encoding="utf-8")
+    (args.out / "speed.json").write_text(json.dumps({"rows": rows, "ratios": checks, "targets": TARGETS,
+                                                     "total_s": total, "cpus": os.cpu_count(),
+                                                     "load_average": os.getloadavg()}, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
