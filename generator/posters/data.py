@@ -20,9 +20,9 @@ from .fonts import FontSet, missing_glyphs
 from .jobs import PosterJob, PosterSettings
 
 
-# Body size range in pt: start large for reading at the board, never below
+# Body size range in pt: as large as fits (up to about 一号 on A4), never below
 # the readable minimum the issue sets (10.5 pt on A4, 14 pt on A3).
-FIT = {"A4": (20.0, 10.5), "A3": (28.0, 14.0)}
+FIT = {"A4": (28.0, 10.5), "A3": (40.0, 14.0)}  # largest: a short notice fills the sheet, read from two metres
 STEP = 0.5
 _GREETING = re.compile(r"^.{1,24}[：:]$")
 _SPACE = re.compile(r"\s+")
@@ -133,6 +133,7 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     if omitted:
         data = _strip(data, {ord(c): None for c in omitted})
     data = _breakable(data)
+    data["blocks"] = [_keep_end(_phone_breaks(b)) if b.get("k") in _PARAGRAPHS else b for b in data["blocks"]]
     data.update({
         "omitted": "".join(omitted),
         "cover": cover,
@@ -141,6 +142,73 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
                   "bold": bold, "bold-weight": fonts.bold.weight},
     })
     return data
+
+
+_PARAGRAPHS = ("p", "li", "q", "a")
+_CLOSING = set("，。、；：？！”’）》〉」』】〕…—.,;:?!)\"' \u200b")
+LAST_LINE = 3  # a paragraph's last line holds at least this many characters besides punctuation
+_PHONE = re.compile(r"(?<![\d-])(0\d{2,3}-)(?=\d{7,8}(?!\d))")
+
+
+def _phone_breaks(block: dict) -> dict:
+    """A line may break after a phone number's area code ("0571-" / "86001234"), as people read
+    it; otherwise the whole number moves to the next line and leaves the line before it spaced
+    out (Unicode line breaking forbids a break between a hyphen and a digit)."""
+    runs = [(_PHONE.sub("\\1\u200b", r) if isinstance(r, str) else [_PHONE.sub("\\1\u200b", r[0]), r[1]])
+            for r in block["runs"]]
+    return {**block, "runs": runs}
+
+
+def _word(ch: str) -> bool:
+    """Part of a run Unicode line breaking keeps whole: Latin letters, digits and their joiners."""
+    return ch.isascii() and (ch.isalnum() or ch in "-.:/%_")
+
+
+def _keep_end(block: dict) -> dict:
+    """Mark the last LAST_LINE characters of each line a paragraph ends (and each <br>), with the
+    punctuation after them, as one unit `{"keep": runs}` that the templates set in a box, so a
+    paragraph never ends with one or two characters alone ("加。")."""
+    pieces = [(r, 0) if isinstance(r, str) else (r[0], r[1]) for r in block["runs"]]
+    flat = [(ch, bold) for text, bold in pieces for ch in text]
+    kept = [False] * len(flat)
+    ends = [n for n, (ch, _b) in enumerate(flat) if ch == "\n"] + [len(flat)]
+    for end in ends:
+        n = end - 1
+        while n >= 0 and flat[n][0] in _CLOSING:
+            n -= 1
+        letters, start = 0, end
+        while n >= 0 and letters < LAST_LINE and flat[n][0] != "\n":
+            if flat[n][0] not in " \u200b":
+                letters += 1
+            start = n
+            n -= 1
+        while start > 0 and _word(flat[start - 1][0]) and _word(flat[start][0]):
+            start -= 1  # never cut into a number or a Latin word: the box would let a line break there
+        n = start - 1
+        if letters >= LAST_LINE and n >= 0 and flat[n][0] != "\n":  # a shorter line needs no keeping
+            for i in range(start, end):
+                kept[i] = True
+    if not any(kept):
+        return block
+    out: list = []
+
+    def add(target: list, ch: str, bold: int) -> None:
+        last = target[-1] if target else None
+        if bold == 0 and isinstance(last, str):
+            target[-1] = last + ch
+        elif bold and isinstance(last, list):
+            last[0] += ch
+        else:
+            target.append(ch if not bold else [ch, bold])
+
+    for (ch, bold), keep in zip(flat, kept):
+        if keep:
+            if not out or not isinstance(out[-1], dict):
+                out.append({"keep": []})
+            add(out[-1]["keep"], ch, bold)
+        else:
+            add(out, ch, bold)
+    return {**block, "runs": out}
 
 
 _UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uff00-\uffef]{16,}")  # a URL, a long number, a word without spaces
