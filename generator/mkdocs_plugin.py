@@ -49,6 +49,7 @@ from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
 from generator.settings import BOARD_OPTIONS, load_settings, settings_from_mapping
+from generator.share_step import share_links
 from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse_time
 
 log = logging.getLogger("mkdocs.plugins.board")
@@ -339,6 +340,10 @@ class BoardView:
         self.as_of = plan.board.as_of
         # (type key, label, section URL) of the four types, in the model's order
         self.sections = [(key, t.label, urls.section_url(t.section)) for key, t in TYPES.items()]
+
+    def share(self, article: Article):
+        """og: tags and the 分享 panel of an article page (generator.share_step.ShareLinks)."""
+        return share_links(article, self.settings, self.posters)
 
     def asset(self, path: str) -> str:
         """A theme asset's published path: fingerprinted for the board's own scripts and styles."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
@@ -13,6 +14,7 @@ from generator.output import claims
 from generator.output.swap import remove_tree
 from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
+from generator.qr import qr_svg
 
 
 def link_path(article: Article) -> str:
@@ -60,3 +62,34 @@ def write_shares(plan: SitePlan, writer: SiteWriter, report: Report) -> bool:
         return True
     finally:
         remove_tree(scratch)
+
+
+@dataclass(frozen=True)
+class ShareLinks:
+    """What an article page offers for sharing: og: tags and the 分享 panel (all URLs site-relative,
+    or absolute where the name says so; absolute ones are None without site_url)."""
+
+    link: str  # the short URL
+    link_abs: str | None
+    page_abs: str | None
+    picture: str | None  # the share picture, when one is built
+    image: str | None  # og:image: the cover, else the share picture
+    image_abs: str | None
+    wechat: str  # the 公众号 copy page
+
+    def qr_svg(self) -> str | None:
+        """The short URL as an inline SVG QR code (sized by CSS), for a neighbour to scan."""
+        return qr_svg(self.link_abs) if self.link_abs else None
+
+
+def share_links(article: Article, settings, posters: bool) -> ShareLinks:
+    """`posters`: whether this build draws posters and share pictures (`--no-posters` draws neither)."""
+    from generator.assets import public_name
+
+    picture = urls.share_path(article.slug) if posters and article.has_share else None
+    image = public_name(article.cover) if article.cover else picture
+    return ShareLinks(
+        link=link_path(article), link_abs=settings.full_url(link_path(article)), page_abs=settings.full_url(article.url),
+        picture=picture, image=image, image_abs=settings.full_url(image) if image else None,
+        wechat=urls.wechat_path(article.slug),
+    )

@@ -4,11 +4,12 @@ The editor drops <style>, classes, scripts and links to other sites, and refuses
 other sites. So the article is rebuilt from its published HTML (the one parse): pictures become
 numbered boxes where staff upload them (listed beside the article), links become their text, and
 a QR code to the article carries the reader to what the links pointed at. Every style is inlined
-by css-inline (the maintained inliner); the page's only script is its "复制全文" button.
+by css-inline (the maintained inliner); the page's only script is its "复制全文" button's file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 from dataclasses import dataclass
@@ -158,7 +159,11 @@ def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:
     article_css = (source / "article.css").read_text(encoding="utf-8")
     inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False,
                                     extra_css=(source / "page.css").read_text(encoding="utf-8"))
-    script = (source / "copy.js").read_text(encoding="utf-8")
+    script = (source / "copy.js").read_bytes()
+    # a file, not an inline script (the site's Content-Security-Policy allows none), named by its
+    # content so a web server may cache it for good (deploy/nginx/board.conf)
+    script_name = f"copy.{hashlib.sha256(script).hexdigest()[:10]}.js"
+    writer.write_bytes(urls.WECHAT + script_name, script, OWNER)
     env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]))
     page = env.get_template("page.html")
     for article in plan.board.published:
@@ -168,5 +173,5 @@ def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:
             writer.write_bytes(urls.wechat_qr(article.slug), qr_png(link), OWNER)
         html = page.render(title=article.title, summary=article.summary, author=article.author or settings.committee,
                            page_href="../" + quote(article.url), pictures=pictures,
-                           article=Markup(fragment), script=Markup(script))
+                           article=Markup(fragment), script=script_name)
         writer.write_text(urls.wechat_path(article.slug), inliner.inline(html), OWNER)

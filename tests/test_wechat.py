@@ -5,8 +5,9 @@ pictures as upload boxes listed beside it, links as plain text with a QR code to
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 import zxingcpp
@@ -33,9 +34,10 @@ def test_every_article_has_a_copy_page_fit_for_the_editor(share_site: Path, boar
     for entry in board["articles"]:
         soup = page(share_site, entry["slug"])
         assert soup.find("style") is None and not soup.select("link[rel=stylesheet]")
-        scripts = soup.find_all("script")
-        assert len(scripts) == 1 and not scripts[0].get("src")
-        assert "wx-copy" in scripts[0].string and "ClipboardItem" in scripts[0].string
+        scripts = soup.find_all("script")  # one, the copy button's, as a file (the site's CSP allows no inline script)
+        assert len(scripts) == 1 and not scripts[0].string and re.fullmatch(r"copy\.[0-9a-f]{10}\.js", scripts[0]["src"])
+        code = (share_site / "wechat" / scripts[0]["src"]).read_text(encoding="utf-8")
+        assert "wx-copy" in code and "ClipboardItem" in code
         button = soup.find("button", id="wx-copy")
         assert button is not None and button.get_text(strip=True) == "复制全文"
         article = soup.find(id="wx-article")
@@ -91,3 +93,39 @@ def test_article_keeps_its_structure(share_site: Path) -> None:
     assert article.find_all("p")[-1] is not None and "幸福里社区居民委员会" in facts
     first_p = article.find("p")
     assert "font-size" in first_p["style"] or "font-size" in article["style"]
+
+
+def test_article_pages_carry_open_graph_tags(share_site: Path, board: dict) -> None:
+    base = board["site_url"]
+    for entry in board["articles"]:
+        soup = BeautifulSoup((share_site / unquote(entry["url"]) / "index.html").read_text(encoding="utf-8"), "html.parser")
+        og = {}
+        for meta in soup.head.find_all("meta", property=re.compile(r"^og:")):
+            assert meta["property"] not in og, meta  # each once
+            og[meta["property"]] = meta["content"]
+        assert og["og:type"] == "article" and og["og:title"] == entry["title"]
+        assert og["og:description"] == entry["summary"] and og["og:description"].strip()
+        assert og["og:url"] == base + quote(entry["url"])
+        image = og.get("og:image")
+        if entry["cover"] or entry["share"]:
+            assert image and image.startswith(base), entry["slug"]
+            assert (share_site / unquote(image[len(base):])).is_file()
+            if not entry["cover"]:
+                assert image == base + quote(entry["share"])
+        else:
+            assert image is None
+
+
+def test_share_panel_offers_link_picture_and_qr(share_site: Path, board: dict) -> None:
+    for entry in board["articles"]:
+        soup = BeautifulSoup((share_site / unquote(entry["url"]) / "index.html").read_text(encoding="utf-8"), "html.parser")
+        panel = soup.find(attrs={"data-board-share": True})
+        assert panel is not None and panel.has_attr("hidden")  # shown by its script only
+        assert panel.find("input")["value"] == board["site_url"] + entry["short_url"]
+        download = panel.find("a", download=True)
+        if entry["share"]:
+            page_dir = share_site / unquote(entry["url"])
+            assert (page_dir / unquote(download["href"])).resolve() == (share_site / entry["share"]).resolve()
+        else:
+            assert download is None
+        assert panel.find("svg") is not None
