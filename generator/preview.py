@@ -56,6 +56,7 @@ class State:
     warnings: list[Shown] = field(default_factory=list)
     checked_at: str = ""
     notes: dict[str, str] = field(default_factory=dict)  # page path -> why residents do not see it yet
+    wechat: dict[str, str] = field(default_factory=dict)  # article page path -> its 公众号 copy page
 
 
 def _shown(message: Message, root: Path) -> Shown:
@@ -105,12 +106,14 @@ class Preview:
         out = Path(tempfile.mkdtemp(prefix="site-", dir=self.work))
         good = False
         notes: dict[str, str] = {}
+        wechat: dict[str, str] = {}
         try:
             settings = load_settings(self.config_file, report, out)
             if settings is not None:
                 self.watch_paths = [self.config_file, settings.content_dir, settings.templates_dir]
                 board = load_board(settings, self.as_of or now_shanghai(), report, preview=True)
                 notes = unpublished_notes(board)
+                wechat = wechat_links(board)
                 if report.ok:
                     good = render_site(board, out, posters=False, report=report) and report.ok
         except Exception as exc:  # a bug of ours must not stop the preview: say it plainly and keep serving
@@ -123,7 +126,7 @@ class Preview:
             state = State(version=old.version + 1, site=out if good else old.site,
                           errors=[_shown(m, self.root) for m in report.sorted() if m.level is Level.ERROR],
                           warnings=[_shown(m, self.root) for m in report.sorted() if m.level is Level.WARNING],
-                          checked_at=beijing(now_shanghai(), "second"), notes=notes)
+                          checked_at=beijing(now_shanghai(), "second"), notes=notes, wechat=wechat)
             self.state = state
         if good and old.site is not None:
             shutil.rmtree(old.site, ignore_errors=True)
@@ -176,7 +179,7 @@ class Preview:
     def with_bar(self, html: bytes, state: State, path: str = "") -> bytes:
         """The page as built, with the warnings bar (and why it is not online yet) and the reload script before </body>."""
         snippet = self.env.get_template("bar.html").render(warnings=state.warnings, version=state.version,
-                                                            note=state.notes.get(path))
+                                                            note=state.notes.get(path), wechat=state.wechat.get(path))
         text = html.decode("utf-8", errors="replace")
         at = text.lower().rfind("</body>")
         text = text + snippet if at < 0 else text[:at] + snippet + text[at:]
@@ -185,6 +188,14 @@ class Preview:
     def asset(self, name: str) -> bytes | None:
         path = self.templates_dir / name
         return path.read_bytes() if name in ("preview.js", "preview.css") and path.is_file() else None
+
+
+def wechat_links(board) -> dict[str, str]:
+    """Each article page's 公众号 copy page (generator.wechat), linked from the preview's bar: staff
+    copy an article into the official account's editor from the preview."""
+    from generator import urls
+
+    return {"/" + a.url: "/" + quote(urls.wechat_path(a.slug)) for a in board.published}
 
 
 def unpublished_notes(board) -> dict[str, str]:

@@ -129,3 +129,23 @@ def test_share_panel_offers_link_picture_and_qr(share_site: Path, board: dict) -
         else:
             assert download is None
         assert panel.find("svg") is not None
+
+
+def test_preview_links_each_article_to_its_copy_page(tmp_path: Path) -> None:
+    from conftest import copy_project, write_article
+    from test_preview import board_serve
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    write_article(project, "science/a.md", "---\ntitle: 已发布的科普\ntype: science\ndate: 2026-11-20\n---\n\n正文第一段。\n")
+    write_article(project, "science/b.md", "---\ntitle: 还在写的草稿\ntype: science\ndate: 2026-11-20\ndraft: true\n---\n\n写了一半。\n")
+    with board_serve(project) as served:
+        for path, text in (("science/a/", "正文第一段"), ("science/b/", "写了一半")):
+            status, html = served.get(path)
+            link = BeautifulSoup(html, "html.parser").select_one(".board-preview-wechat a")
+            assert status == 200 and link is not None and "公众号" in link.get_text()
+            status, copy_page = served.get(unquote(link["href"]).lstrip("/"))
+            soup = BeautifulSoup(copy_page, "html.parser")
+            assert status == 200 and text in soup.find(id="wx-article").get_text()
+            assert soup.find("button", id="wx-copy") is not None
+        status, html = served.get("")
+        assert BeautifulSoup(html, "html.parser").select_one(".board-preview-wechat") is None  # articles only
