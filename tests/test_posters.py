@@ -429,3 +429,47 @@ def test_long_words_and_urls_stay_on_the_sheet(tmp_path, settings):
     boxes = [text.get_charbox(i) for i in range(text.count_chars())]
     assert boxes and all(0 <= left and right <= width for left, _, right, _ in boxes)
     assert squash(pdf_text(tmp_path / "out" / "长网址.pdf")).count("A") >= 64
+
+
+# --- worker pool ---------------------------------------------------------------
+
+def test_worker_pool_gives_the_same_bytes(tmp_path, settings):
+    """Posters rendered over two worker processes are byte for byte those of one process, in order,
+    with the same fit reports: every type, a cover, a long body that is cut, a glyph the font lacks."""
+    cover = tiny_png(tmp_path / "c.png")
+    jobs = [make_job("池通知", "notice", title="停水通知"),
+            make_job("池故事", "story", cover=cover),
+            make_job("池科普", "science", body_markdown=chinese_text(6000)),
+            make_job("池法治", "law", title="民法典\U000f0000宣传"),
+            make_job("池通知二", "notice", size="A3"),
+            make_job("池通知三", "notice", orientation="landscape")]
+    one = render_posters(jobs, tmp_path / "one", settings, tmp_path / "cache1", workers=1)
+    calls: list[tuple[int, int]] = []
+    two = render_posters(jobs, tmp_path / "two", settings, tmp_path / "cache2", workers=2,
+                         progress=lambda d, t: calls.append((d, t)))
+    assert two.rendered == one.rendered == [j.slug for j in jobs]
+    assert two.fits == one.fits
+    assert [w.code for w in two.warnings] == [w.code for w in one.warnings] and two.warnings
+    for job in jobs:
+        assert (tmp_path / "two" / f"{job.slug}.pdf").read_bytes() == (tmp_path / "one" / f"{job.slug}.pdf").read_bytes()
+    assert (tmp_path / "two" / "print-pack.pdf").read_bytes() == (tmp_path / "one" / "print-pack.pdf").read_bytes()
+    assert calls == [(n, len(jobs)) for n in range(1, len(jobs) + 1)]
+
+
+def test_worker_pool_passes_poster_errors_on(tmp_path, settings):
+    """A poster that cannot be made in a worker stops the batch with the same Chinese message."""
+    jobs = [make_job(f"坏{i}", "notice") for i in range(3)]
+    bad = replace(settings, templates_dir=tmp_path / "没有模板")
+    for workers in (1, 2):
+        with pytest.raises(PosterError) as caught:
+            render_posters(jobs, tmp_path / f"out{workers}", bad, tmp_path / f"cache{workers}", workers=workers)
+        assert "找不到海报模板" in str(caught.value)
+
+
+def test_worker_count():
+    from generator.posters.workers import PER_WORKER, worker_count
+
+    assert worker_count(1000, cores=1) == 1
+    assert worker_count(PER_WORKER * 2 - 1, cores=2) == 1
+    assert worker_count(PER_WORKER * 2, cores=2) == 2
+    assert worker_count(1000, cores=4) == 4

@@ -78,13 +78,14 @@ def render_posters(
     settings: PosterSettings,
     cache_dir: Path,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> PosterReport:
     """Write out_dir/<slug>.pdf for each job and out_dir/print-pack.pdf (all
     jobs in the given order, one poster a page). Unchanged posters are copied
     from cache_dir. Raises PosterError (Chinese message) when a poster cannot
-    be made properly. Rendering runs in this process: a pool of worker
-    processes measured slower on the 2-core machines this runs on, and the
-    render cache means only changed articles are rendered on a usual day."""
+    be made properly. `workers`: processes to render in (None: one per core
+    for a batch big enough to pay for a pool, see workers.worker_count); the
+    PDFs are the same bytes whatever the number."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = RenderCache(Path(cache_dir) / "posters")
     fonts = load_fonts(settings.font_regular, settings.font_bold)
@@ -108,12 +109,10 @@ def render_posters(
             progress(done, total)
 
     if todo:
-        from .render import Renderer
+        from .workers import render_batch
 
-        renderer = Renderer(settings, fonts, Path(cache_dir) / "typst",
-                            [Path(j.cover) for j, _ in todo if j.cover is not None])
-        for job, key in todo:
-            pdf, fit = renderer.render(job)
+        rendered = render_batch([j for j, _ in todo], settings, fonts, Path(cache_dir) / "typst", workers)
+        for (job, key), (pdf, fit) in zip(todo, rendered):
             cache.put(key, pdf, fit)
             atomic_write(out_dir / f"{job.slug}.pdf", pdf)
             report.rendered.append(job.slug)
