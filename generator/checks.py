@@ -44,6 +44,7 @@ class _Checker:
         self.public_phones = public_phones
         self.report = report
         self.front = raw.front
+        self.timing: tuple[datetime | None, bool] = (None, False)  # (date, draft): what `as_of` was compared with
 
     def error(self, key: str, text: str, code: str = "") -> None:
         self.report.error(self.raw.source, self.raw.line_of(key), text, code=code)
@@ -123,7 +124,8 @@ class _Checker:
                          code="notice.urgent_no_expires")
         draft = self.flag("draft", "草稿")
         consent = self.flag("consent", "本人同意")
-        unpublished = draft or (date is not None and self.as_of is not None and date > self.as_of)
+        self.timing = (date, draft)
+        unpublished = is_unpublished(date, draft, self.as_of)
         if type_ == "story" and not consent and unpublished and not draft:
             self.warning("consent" if "consent" in self.front else "type",
                          f"道德模范文章还没有写 consent: true（本人同意）。它定在 {beijing(date, 'minute')} 发布，到时如果还没有取得同意，"
@@ -367,10 +369,23 @@ def resolve_inside(base: Path, relative: str, content_dir: Path) -> Path | None:
     return target
 
 
+def is_unpublished(date: datetime | None, draft: bool, as_of: datetime | None) -> bool:
+    """Whether the checks judge the article as not yet online (the only way `as_of` enters them)."""
+    return draft or (date is not None and as_of is not None and date > as_of)
+
+
 def check_article(raw: RawArticle, content_dir: Path, report: Report,
                   public_phones: tuple[str, ...] = (), as_of: datetime | None = None) -> Article | None:
     """The checked article, or None with messages. `as_of` decides what is published (consent applies only then)."""
-    return _Checker(raw, content_dir, report, public_phones, as_of).run()
+    return check_article_timed(raw, content_dir, report, public_phones, as_of)[0]
+
+
+def check_article_timed(raw: RawArticle, content_dir: Path, report: Report, public_phones: tuple[str, ...] = (),
+                        as_of: datetime | None = None) -> tuple[Article | None, tuple[datetime | None, bool]]:
+    """check_article, and the (date, draft) it compared with `as_of`, so a kept result can be reused
+    at another time exactly when is_unpublished gives the same answer (generator.incremental)."""
+    checker = _Checker(raw, content_dir, report, public_phones, as_of)
+    return checker.run(), checker.timing
 
 
 def check_article_links(articles: list[Article], report: Report) -> None:

@@ -202,10 +202,13 @@ def describe_bad_encoding(data: bytes) -> str:
     return "文件里有无法识别的字节，不是文本文件。请确认这是用记事本等编辑器保存的 Markdown 文本，而不是 Word 文档或图片。"
 
 
-def read_article(path: Path, project_root: Path, content_dir: Path, report: Report) -> RawArticle | None:
-    """Read one file; on any problem add messages to `report` and return None."""
+def read_article(path: Path, project_root: Path, content_dir: Path, report: Report,
+                 data: bytes | None = None) -> RawArticle | None:
+    """Read one file (or take its bytes, read already); on any problem add messages to `report` and return None."""
     source = rel_path(path, project_root)
     raw = RawArticle(path=path, source=source, src_uri=path.relative_to(content_dir).as_posix())
+    if data is not None and len(data) <= MAX_FILE_BYTES:
+        return _read_text(raw, data, report)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -216,6 +219,11 @@ def read_article(path: Path, project_root: Path, content_dir: Path, report: Repo
     except OSError as exc:
         report.error(source, 1, f"无法读取文件（{exc.strerror}）。请检查文件是否被其他程序占用或权限不足。", code="file.unreadable")
         return None
+    return _read_text(raw, data, report)
+
+
+def _read_text(raw: RawArticle, data: bytes, report: Report) -> RawArticle | None:
+    source = raw.source
     text = decode(data, source, report)
     if text is None:
         return None

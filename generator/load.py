@@ -8,15 +8,17 @@ from pathlib import Path
 
 from generator.assets import prepare_assets
 from generator.body_checks import check_settings_privacy
-from generator.checks import check_article, check_article_links, check_site
-from generator.content import read_article, scan_content
+from generator.buildcache import BuildCache
+from generator.checks import check_article_links, check_site
+from generator.content import scan_content
 from generator.filenames import check_file_names
 from generator.lifecycle import apply_status, hold_unapproved, newest_first
 from generator.messages import Report
 from generator.model import Article, Status
 from generator.settings import Settings
+from generator.incremental import ArticleChecker
 from generator.shorturls import ShortUrls, assign, read_registry
-from generator.unfinished import check_prompts, template_prompts
+from generator.unfinished import template_prompts
 
 
 @dataclass
@@ -30,6 +32,8 @@ class Board:
     files: set[str] = field(default_factory=set)  # content-relative files that may be read (content.scan_content)
     public: dict[str, Path] = field(default_factory=dict)  # content-relative -> the cleaned copy to publish (assets)
     short: ShortUrls | None = None  # every article's short URL code (generator.shorturls)
+    cache: BuildCache | None = None  # what earlier builds made (generator.incremental); None: keep nothing
+    preview: bool = False  # loaded for board serve (drafts shown as current)
 
 
 def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cache: bool = True,
@@ -46,17 +50,16 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     found = scan_content(settings.content_dir, report, settings.project_root)
     refused = check_file_names(found, settings.content_dir, settings.project_root, report)
     prompts = template_prompts(settings.templates_dir / "new")
+    cache = BuildCache(settings.project_root, write=write_cache)
+    checker = ArticleChecker(cache, settings.content_dir, settings.project_root, settings.public_phones, prompts,
+                             found.files, as_of)
     for path in found.articles:
         if path in refused:
             continue
-        raw = read_article(path, settings.project_root, settings.content_dir, report)
-        if raw is None:
-            continue
-        if raw.front.get("draft") is not True:  # a draft is unfinished by definition
-            check_prompts(raw, prompts, report)
-        article = check_article(raw, settings.content_dir, report, settings.public_phones, as_of)
+        article = checker.check(path, report)  # a file unchanged since the last build is not parsed again
         if article is not None:
             articles.append(article)
+    cache.prune("check")
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)
     if settings.review:
@@ -72,4 +75,4 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
                 article.status = Status.CURRENT  # board serve marks these pages as not yet online
         published = sorted(articles, key=newest_first)
     public = prepare_assets(published, found.files, settings, report, write_cache=write_cache)
-    return Board(settings, as_of, articles, published, found.files, public, short)
+    return Board(settings, as_of, articles, published, found.files, public, short, cache, preview)

@@ -17,6 +17,8 @@ from urllib.parse import unquote
 from generator.messages import Report
 
 LOG_NAME = ".cache/mkdocs.log"  # relative to the project root
+# MkDocs' lines about what the board asked for itself: incremental builds run MkDocs "dirty" (render_site).
+OURS = ("A 'dirty' build is being performed",)
 
 # (pattern of MkDocs' English, message code, Chinese text; named groups are filled in)
 TRANSLATIONS: list[tuple[re.Pattern[str], str, str]] = [
@@ -77,6 +79,8 @@ class ChineseHandler(logging.Handler):
         if record.name == "mkdocs.plugins.board":
             return  # our own plugin's messages are Chinese already and reach the report directly
         text = record.getMessage()
+        if text.startswith(OURS):
+            return
         found = translate(text)
         if found is None:
             self._keep(text)

@@ -27,13 +27,15 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import urls
 from generator.artefacts import stderr_progress, write_artefacts
 from generator.assets import public_name
+from generator.buildcache import BuildCache, digest
+from generator.incremental import article_fingerprints, listing_fingerprint, shared_fingerprint
 from generator.load import Board, load_board
 from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
 from generator.messages import Report
@@ -102,6 +104,15 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.claims = OutputMap()
         self.writer: SiteWriter | None = None
         self.staged: "StagedBuild | None" = None
+        # Incremental: set by render_site, which runs MkDocs "dirty" so pages kept from an earlier
+        # build (generator.incremental) are skipped by MkDocs and copied in by on_post_build.
+        self.incremental = False
+        self.cache: BuildCache | None = None
+        self._page_keys: dict[str, str] = {}  # src_uri -> cache key of the page, for pages rendered now
+        self._kept: list[tuple[str, bytes, Owner, Article | None, str | None]] = []  # copied in, not rendered
+        self._texts: dict[str, str] = {}  # src_uri -> search text of an article rendered now
+        self._said: dict[str, list[str]] = {}  # src_uri -> what MkDocs warned while rendering it (said again when kept)
+        self._listening: _Said | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -207,16 +218,22 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 continue  # never replaces the theme's own scripts and styles (claims refused a used one)
             file.content_bytes = cleaned.read_bytes()
             kept.append(file)
+        keys = self._page_cache_keys(config)
+        self._kept, self._page_keys, self._texts = [], {}, {}
         for article in plan.board.published:
-            kept.append(self._article_file(article, config))
+            file = self._article_file(article, config)
+            kept.append(file)
             writer.claim(article.dest_uri, owners.article_page(article))
+            self._reuse(file, keys, owners.article_page(article), article)
         for listing in plan.pages:
-            kept.append(self._listing_file(listing, config))
+            file = self._listing_file(listing, config)
+            kept.append(file)
             writer.claim(listing.dest_uri, owners.listing_page(listing))
+            self._reuse(file, keys, owners.listing_page(listing), None)
         for file in kept:
             if writer.map.owner_of(file.dest_uri) is None:  # a file MkDocs adds that no table names
                 writer.claim(file.dest_uri, Owner(f"网站文件 {file.src_uri}"))
-        self._pages_total = len(plan.board.published) + len(plan.pages)
+        self._pages_total = len(plan.board.published) + len(plan.pages) - len(self._kept)
         self._pages_done = 0
         self.search_docs = []
         return kept
@@ -232,6 +249,39 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         file.url = dest
         file.__dict__.pop("abs_dest_path", None)  # a cached_property computed from the old name
         self.asset_urls[file.src_uri] = dest
+    def _page_cache_keys(self, config: MkDocsConfig) -> dict[str, str]:
+        """src_uri -> cache key of every page (none when not incremental, or without a settings file)."""
+        plan = self.plan
+        settings = plan.board.settings
+        if not self.incremental or not settings.config_file.is_file():
+            self.cache = None
+            return {}
+        self.cache = plan.board.cache or BuildCache(settings.project_root)
+        prints = article_fingerprints(plan.board)
+        theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        shared = shared_fingerprint(plan, prints, settings.config_file, theme_dir, self._posters_on())
+        keys = {src: digest(shared, "article", fp) for src, fp in prints.items()}
+        for listing in plan.pages:
+            keys[listing.src_uri] = digest(shared, "listing", listing_fingerprint(listing, prints))
+        return keys
+
+    def _cache_kind(self) -> str:
+        return "preview-page" if self.plan.board.preview else "page"
+
+    def _reuse(self, file: File, keys: dict[str, str], owner: Owner, article: Article | None) -> None:
+        """A page kept from an earlier build is not rendered: MkDocs ("dirty") skips it, on_post_build copies it."""
+        key = keys.get(file.src_uri)
+        if key is None or self.cache is None:
+            return
+        kept = self.cache.get(self._cache_kind(), key)
+        if (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], bytes)
+                and (article is None or isinstance(kept[1], str)) and isinstance(kept[2], list)):
+            file.is_modified = lambda: False  # type: ignore[method-assign]  # MkDocs' own --dirty test
+            self._kept.append((file.dest_uri, kept[0], owner, article, kept[1]))
+            for text in kept[2]:  # its link warnings, as MkDocs gave them when it rendered the page
+                logging.getLogger("mkdocs.structure.pages").warning(text)
+        else:
+            self._page_keys[file.src_uri] = key
 
     def _article_file(self, article: Article, config: MkDocsConfig) -> File:
         # src_uri stays the article's own path, so MkDocs resolves its relative links and images.
@@ -248,6 +298,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     # -- pages -----------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self._page_keys:  # MkDocs' warnings while it renders this page are kept with it
+            self._listening = _Said()
+            logging.getLogger("mkdocs").addHandler(self._listening)
         article = self._article_by_src.get(page.file.src_uri)
         if article is not None:
             page.meta.update({
@@ -267,11 +320,17 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._listening is not None:
+            logging.getLogger("mkdocs").removeHandler(self._listening)
+            self._said[page.file.src_uri] = self._listening.texts
+            self._listening = None
         article = self._article_by_src.get(page.file.src_uri)
         if article is None:
             return html
         html = sanitize_html(html)
-        self.search_docs.append(SearchDoc(article, html_to_text(html)))
+        text = html_to_text(html)
+        self.search_docs.append(SearchDoc(article, text))
+        self._texts[page.file.src_uri] = text
         return html
 
 
@@ -282,7 +341,15 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
         return env
 
+    @event_priority(-100)  # last: what is kept is exactly what MkDocs writes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        key = self._page_keys.get(page.file.src_uri)
+        if key is not None and self.cache is not None and output.strip():
+            # Encoded as MkDocs writes it (mkdocs.commands.build._build_page), so the copy is byte-identical.
+            self.cache.put(self._cache_kind(), key, (output.encode("utf-8", errors="xmlcharrefreplace"),
+                                                     self._texts.get(page.file.src_uri),
+                                                     self._said.get(page.file.src_uri, [])))
+        self.cache and self.cache.count("pages.rendered")
         self._pages_done += 1
         if self._pages_total >= PROGRESS_FROM and (self._pages_done % 200 == 0 or self._pages_done == self._pages_total):
             stderr_progress(f"  已生成网页 {self._pages_done}/{self._pages_total}")
@@ -295,9 +362,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         posters = self._posters_on()
         report = self.artefact_report = Report()
+        writer = self.writer
+        for dest_uri, html, owner, article, text in self._kept:
+            writer.write_bytes(dest_uri, html, owner)
+            if article is not None:
+                self.search_docs.append(SearchDoc(article, text))
         order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
         self.search_docs.sort(key=lambda d: order[d.article.src_uri])
-        writer = self.writer
         write_artefacts(self.plan, writer, self.search_docs, posters=posters, report=report,
                         progress=stderr_progress)
         if self.preloaded is None:  # the `board` command prints these itself
@@ -310,6 +381,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if not report.ok:
             raise PluginError("\n".join(str(m) for m in report.errors))
         mark_site(writer)
+        if self.cache is not None:
+            self.cache.count("pages.reused", len(self._kept))
+            self.cache.prune(self._cache_kind())
+            self.cache.save_stats()
         if self.staged is not None:
             config.site_dir = str(self.staged.finish())
             self.staged = None
@@ -325,6 +400,18 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self.staged is not None:
             self.staged.abandon()
             self.staged = None
+
+
+class _Said(logging.Handler):
+    """MkDocs' warnings about one page while it is rendered (kept with the page, said again when reused)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name != log.name:
+            self.texts.append(record.getMessage())
 
 
 class BoardView:
@@ -382,8 +469,11 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) 
                 return False
             plugin.preloaded = board
             plugin.posters_enabled = posters
-            config.plugins.on_startup(command="build", dirty=False)
-            build(config)
+            plugin.incremental = board.cache is not None
+            config.plugins.on_startup(command="build", dirty=plugin.incremental)
+            # "dirty": MkDocs skips the pages whose File says it is unchanged (BoardPlugin._reuse); the
+            # staging folder is new and empty, so every other file is written as in a clean build.
+            build(config, dirty=plugin.incremental)
             report.extend(plugin.artefact_report)
             return True
         except MkDocsException as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -66,6 +67,10 @@ def parse_time(value: object) -> datetime:
 
 
 def now_shanghai() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds: MkDocs reads it too, for the sitemap)."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if fixed.isdigit():
+        return datetime.fromtimestamp(int(fixed), SHANGHAI)
     return datetime.now(SHANGHAI).replace(microsecond=0)
 
 

@@ -1,0 +1,190 @@
+"""Incremental builds: after each kind of change, the site is byte for byte the one a clean build makes.
+
+One project is built once (module fixture); each test copies it with its .cache/ and site/, changes
+one thing, rebuilds, and compares the whole site tree with a clean build (no .cache/) of the same
+files. The build's own clock is fixed (SOURCE_DATE_EPOCH) so the two builds may be compared whole.
+.cache/build/last-build.json says what the build did again, so a test can also see work was skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import AS_OF, copy_project, run_board, tree_hash, write_article
+
+ENV = {"SOURCE_DATE_EPOCH": "1795000000"}  # 2026-11-18: board.json's generated_at and the sitemap's lastmod
+ARTICLES = 18  # the sample content's article files
+
+
+def build(project: Path, *args: str) -> dict:
+    """Build; what the build did (last-build.json), with the messages it printed under "messages"."""
+    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, *args, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "内部出错" not in result.stderr
+    stats = json.loads((project / ".cache" / "build" / "last-build.json").read_text(encoding="utf-8"))
+    stats["messages"] = [line for line in result.stderr.splitlines() if re.search(r":\d+: (错误|警告)：", line)]
+    return stats
+
+
+def clean_build(project: Path, where: Path, *args: str) -> dict:
+    """The same project built from nothing: no .cache/, no earlier site/."""
+    shutil.copytree(project, where, ignore=shutil.ignore_patterns(".cache", "site", ".site*"))
+    stats = build(where, *args)
+    assert stats.get("check.hit", 0) == 0 and stats.get("pages.reused", 0) == 0
+    return stats
+
+
+def assert_same_as_clean(project: Path, tmp_path: Path, *args: str) -> dict:
+    """Rebuild, then build the same files from nothing: the same tree, byte for byte, and the same messages."""
+    stats = build(project, *args)
+    clean = clean_build(project, tmp_path / "clean", *args)
+    mine, theirs = tree_hash(project / "site"), tree_hash(tmp_path / "clean" / "site")
+    assert set(mine) == set(theirs), set(mine) ^ set(theirs)
+    assert [p for p in mine if mine[p] != theirs[p]] == []
+    assert sorted(stats["messages"]) == sorted(clean["messages"])
+    return stats
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("incr") / "proj")
+    stats = build(project)
+    assert stats["articles.checked"] == ARTICLES and stats.get("pages.reused", 0) == 0
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(built, tmp_path / "proj", symlinks=True))
+
+
+def test_unchanged_rebuild_redoes_nothing(project: Path) -> None:
+    before = tree_hash(project / "site")
+    stats = build(project)
+    assert tree_hash(project / "site") == before
+    assert stats.get("articles.checked", 0) == 0 and stats["check.hit"] == ARTICLES
+    assert stats.get("pages.rendered", 0) == 0 and stats["pages.reused"] > ARTICLES
+
+
+def test_edited_article(project: Path, tmp_path: Path) -> None:
+    path = project / "content" / "science" / "2026-11-08-老年人防跌倒.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n补充：夜里起床先坐一会儿，再慢慢站起来。\n", encoding="utf-8")
+    stats = assert_same_as_clean(project, tmp_path)
+    assert stats["articles.checked"] == 1 and stats["check.hit"] == ARTICLES - 1
+    assert 1 <= stats["pages.rendered"] < stats["pages.reused"]  # the article and the lists showing it
+    assert "夜里起床先坐一会儿" in (project / "site" / "science" / "2026-11-08-老年人防跌倒" / "index.html").read_text(encoding="utf-8")
+
+
+def test_edited_title_reaches_every_list(project: Path, tmp_path: Path) -> None:
+    path = project / "content" / "law" / "2026-11-16-高空抛物.md"
+    path.write_text(re.sub(r"^title: .*$", "title: 高空抛物害人害己（修订）", path.read_text(encoding="utf-8"), count=1, flags=re.M),
+                    encoding="utf-8")
+    assert_same_as_clean(project, tmp_path)
+    assert "高空抛物害人害己（修订）" in (project / "site" / "law" / "index.html").read_text(encoding="utf-8")
+
+
+def test_new_article(project: Path, tmp_path: Path) -> None:
+    write_article(project, "notices/2026-11-26-电梯检修.md",
+                  "---\ntitle: 三号楼电梯检修\ntype: notice\ndate: 2026-11-26\nauthor: 幸福里社区居民委员会\n"
+                  "category: service\ntags: [电梯, 检修]\n---\n\n11 月 27 日上午三号楼电梯停运检修，请走楼梯。\n")
+    stats = assert_same_as_clean(project, tmp_path)
+    assert stats["articles.checked"] == 1
+    assert (project / "site" / "tags" / "电梯" / "index.html").is_file()
+
+
+def test_deleted_article(project: Path, tmp_path: Path) -> None:
+    (project / "content" / "science" / "2026-10-30-垃圾分类.md").unlink()
+    stats = assert_same_as_clean(project, tmp_path)
+    assert stats.get("articles.checked", 0) == 0
+    assert not (project / "site" / "science" / "2026-10-30-垃圾分类").exists()
+
+
+def test_changed_picture(project: Path, tmp_path: Path) -> None:
+    color = (200, 30, 30)
+    picture = project / "content" / "notices" / "images" / "wenming-sunrise.jpg"
+    with Image.open(picture) as old:
+        size = old.size
+    Image.new("RGB", size, color).save(picture, "JPEG")
+    stats = assert_same_as_clean(project, tmp_path)
+    assert stats.get("articles.checked", 0) == 0  # the text did not change, only what is published beside it
+    site_picture = project / "site" / "notices" / "images" / "wenming-sunrise.jpg"
+    with Image.open(site_picture) as new:
+        assert max(abs(a - b) for a, b in zip(new.convert("RGB").getpixel((size[0] // 2, size[1] // 2)), color)) < 16
+
+
+@pytest.mark.parametrize("template", ["overrides/partials/board/article.html", "overrides/main.html"])
+def test_changed_template(project: Path, tmp_path: Path, template: str) -> None:
+    path = project / "templates" / template
+    text = path.read_text(encoding="utf-8")
+    at = text.rfind("{% endblock %}") if "{% block" in text else len(text)
+    path.write_text(text[:at] + "<p class=\"incr-mark\">模板改过了</p>\n" + text[at:], encoding="utf-8")
+    stats = assert_same_as_clean(project, tmp_path)
+    assert stats.get("articles.checked", 0) == 0 and stats["pages.rendered"] > 0
+    assert "模板改过了" in (project / "site" / "law" / "2026-11-16-高空抛物" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new", [("per_page: 20", "per_page: 5"), ("site_name: 幸福里社区公告栏", "site_name: 幸福里社区公告")])
+def test_changed_setting(project: Path, tmp_path: Path, old: str, new: str) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert_same_as_clean(project, tmp_path)
+
+
+@pytest.mark.parametrize("later", ["2027-01-05 09:00", "2027-06-01"])
+def test_passing_time(project: Path, tmp_path: Path, later: str) -> None:
+    """Articles become current (scheduled ones) or expire: decided by --as-of, never kept from before."""
+    stats = assert_same_as_clean(project, tmp_path, "--as-of", later)
+    assert stats.get("articles.checked", 0) <= 2  # only what the consent rule judges differently is checked again
+    board = json.loads((project / "site" / "board.json").read_text(encoding="utf-8"))
+    assert board["as_of"].startswith(later[:10])
+
+
+def _entries(project: Path) -> list[Path]:
+    return sorted(p for p in (project / ".cache" / "build").rglob("*") if p.is_file() and p.name != "last-build.json")
+
+
+DAMAGES = ("truncate", "garbage", "other_version", "wrong_shape", "empty", "missing")
+
+
+def test_corrupt_cache(project: Path, tmp_path: Path) -> None:
+    """Every kind of damage at once, on two entries in three: the build does that work again, and no message."""
+    import pickle
+
+    from generator.buildcache import HEADER
+
+    entries = _entries(project)
+    assert len(entries) > ARTICLES
+    for n, entry in enumerate(entries):
+        if n % 3 == 2:
+            continue  # sound entries and damaged ones meet in one build
+        damage, data = DAMAGES[n % len(DAMAGES)], entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "garbage":
+            entry.write_bytes(bytes(range(256)) * 3)
+        elif damage == "other_version":  # what another version of the board would have written
+            entry.write_bytes(b"board-build-cache 0\n" + data[len(HEADER):])
+        elif damage == "wrong_shape":
+            entry.write_bytes(HEADER + pickle.dumps((entry.name, ("not", "what", "we", "keep"))))
+        elif damage == "empty":
+            entry.write_bytes(b"")
+        else:
+            entry.unlink()
+    stats = assert_same_as_clean(project, tmp_path)  # the same messages as a clean build: no new ones
+    assert stats["articles.checked"] > 0 and stats["pages.rendered"] > 0 and stats["pages.reused"] > 0
+
+
+def test_check_writes_no_cache(project: Path) -> None:
+    shutil.rmtree(project / ".cache" / "build")
+    result = run_board(project, "check", "--as-of", AS_OF, env=ENV)
+    assert result.returncode == 0, result.stderr
+    assert not (project / ".cache" / "build").exists()
