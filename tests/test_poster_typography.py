@@ -15,7 +15,7 @@ import pytest
 from conftest import copy_project, run_board
 
 from generator.posters import PosterJob, PosterSettings, render_posters
-from poster_lines import body_lines, filled, read_lines, short_last_lines, spacing_outliers, squeezed_punctuation
+from poster_lines import PUNCT, body_lines, filled, read_lines, short_last_lines, spacing_outliers, squeezed_punctuation
 
 ROOT = Path(__file__).resolve().parents[1]
 TZ = ZoneInfo("Asia/Shanghai")
@@ -138,3 +138,27 @@ def test_sample_posters_read_as_typeset(sample_proofs) -> None:
         assert spacing_outliers(body, tolerance=0.1, most=0.3) == [], path.name
         assert short_last_lines(body) == [], path.name
         assert filled(lines, page, (14 * MM * k, 12 * MM * k)) >= 0.7, path.name
+
+
+@pytest.mark.parametrize("slug", ["燃气", "燃气A3", "清单"])
+def test_notice_follows_gb_t_9704(rendered, slug) -> None:
+    """Masthead (the issuing body, the largest type, at the top), title below it, addressees
+    flush left, and at the bottom right the date four characters from the right edge with the
+    issuing body centred over it."""
+    r = rendered[slug]
+    lines, body_pt, job = r["lines"], r["fit"].body_pt, r["job"]
+    texts = ["".join(line.text.split()) for line in lines]
+    top = lines[0]
+    assert texts[0] == job.author and top.size == max(line.size for line in lines)
+    title = texts.index(job.title)
+    assert title == 1 and body_pt < lines[1].size < top.size
+    body = body_lines(lines, body_pt)
+    left = min(line.left for line in body)
+    right = max(line.right for line in body if line.chars[-1].text not in PUNCT)  # a trimmed mark at a line end still has a full box
+    assert body[0].text.startswith("各位居民") and abs(body[0].left - left) < 1
+    date = next(line for line in body if line.text == "2026年11月20日")
+    signature = body[body.index(date) - 1]
+    assert signature.text == job.author
+    assert abs((right - date.right) / body_pt - 4) < 0.3  # 右空四字
+    centre = lambda line: (line.left + line.right) / 2  # noqa: E731
+    assert abs(centre(signature) - centre(date)) < 0.3 * body_pt

@@ -133,7 +133,7 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     if omitted:
         data = _strip(data, {ord(c): None for c in omitted})
     data = _breakable(data)
-    data["blocks"] = [_keep_end(_phone_breaks(b)) if b.get("k") in _PARAGRAPHS else b for b in data["blocks"]]
+    data["blocks"] = [_keep_end(b) if b.get("k") in _PARAGRAPHS else b for b in data["blocks"]]
     data.update({
         "omitted": "".join(omitted),
         "cover": cover,
@@ -147,18 +147,6 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
 _PARAGRAPHS = ("p", "li", "q", "a")
 _CLOSING = set("，。、；：？！”’）》〉」』】〕…—.,;:?!)\"' \u200b")
 LAST_LINE = 3  # a paragraph's last line holds at least this many characters besides punctuation
-_PHONE = re.compile(r"(?<![\d-])(0\d{2,3}-)(?=\d{7,8}(?!\d))")
-
-
-def _phone_breaks(block: dict) -> dict:
-    """A line may break after a phone number's area code ("0571-" / "86001234"), as people read
-    it; otherwise the whole number moves to the next line and leaves the line before it spaced
-    out (Unicode line breaking forbids a break between a hyphen and a digit)."""
-    runs = [(_PHONE.sub("\\1\u200b", r) if isinstance(r, str) else [_PHONE.sub("\\1\u200b", r[0]), r[1]])
-            for r in block["runs"]]
-    return {**block, "runs": runs}
-
-
 def _word(ch: str) -> bool:
     """Part of a run Unicode line breaking keeps whole: Latin letters, digits and their joiners."""
     return ch.isascii() and (ch.isalnum() or ch in "-.:/%_")
