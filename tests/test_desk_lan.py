@@ -13,7 +13,10 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 
 from conftest import AS_OF
+from browser import require_browser, run_axe
 from desk_helpers import add_user, desk_serve, git, git_project
+
+pytest_plugins = ["browser"]
 
 PASSWORD = {"王芳": "writer-pass-123", "李主任": "reviewer-pass-456"}
 
@@ -95,6 +98,58 @@ def test_accounts_are_hashed_and_never_committed(lan) -> None:
     listed = subprocess.run([sys.executable, "-m", "generator", "user", "list"], cwd=project, capture_output=True,
                             text=True, timeout=60).stdout
     assert "王芳（撰稿人）" in listed and "李主任（审核人）" in listed
+
+
+def test_login_page_is_accessible_and_logs_in(lan, browser, axe_js) -> None:
+    """Runs before the login limit test below, which locks 127.0.0.1 out for the rest of this module's server."""
+    from browser import Recorder, new_context
+
+    _, served = lan
+    context = new_context(browser, {"width": 390, "height": 844}, Recorder())
+    context.add_init_script(axe_js)  # the desk's CSP refuses injected inline scripts
+    page = context.new_page()
+    page.goto(served.url + "_desk/")
+    assert page.url.endswith("/_desk/login")
+    assert run_axe(page, axe_js) == []
+    page.get_by_label("用户名").fill("王芳")
+    page.get_by_label("密码").fill(PASSWORD["王芳"])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector(".articles")
+    assert "王芳（撰稿人）" in page.locator(".who").inner_text()
+    assert run_axe(page, axe_js) == []
+    page.goto(served.url + "_desk/new?type=story")
+    assert page.get_by_role("button", name="提交审核").count() == 1 and page.get_by_role("button", name="发布").count() == 0
+    context.close()
+
+
+def test_publish_runs_the_publisher_when_a_deploy_target_is_set(tmp_path: Path) -> None:
+    import time
+
+    project = git_project(tmp_path / "p")
+    www = tmp_path / "www" / "site"
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      community: 幸福里社区\n",
+        f"      community: 幸福里社区\n      posters: false\n      deploy:\n        - name: 本机\n          type: folder\n"
+        f"          path: {www.as_posix()}\n", 1), encoding="utf-8")
+    with desk_serve(project) as served:
+        client = Client(served.url)
+        token = client.csrf()
+        form = {"title": "社区食堂开业啦", "type": "notice", "date": "2026-11-25T09:00", "author": "幸福里社区居民委员会",
+                "body": "社区长者食堂十二月一日开业。", "share": "1", "folder": "notices", "draft": "1",
+                "action": "publish", "csrf": token}
+        status, headers, _ = client.post("/_desk/save", form)
+        assert status == 303 and "notice=publishing" in headers["location"]
+        [path] = list((project / "content" / "notices").glob("*食堂*"))
+        assert "draft: false" in path.read_text(encoding="utf-8")  # 发布 saves with draft: false
+        deadline = time.monotonic() + 240
+        page = ""
+        while time.monotonic() < deadline and "发布成功" not in page and "发布失败" not in page:
+            time.sleep(2)
+            page = client.get("/_desk/")[2]
+        assert "发布成功" in page, page
+        pages = [p for p in www.rglob("index.html") if "社区食堂开业啦" in p.read_text(encoding="utf-8")]
+        assert pages, "the published site has the new article"
 
 
 def test_login_refuses_wrong_passwords_and_then_limits_tries(lan) -> None:
@@ -192,33 +247,14 @@ def test_local_desk_refuses_other_host_names_and_posts_without_token(tmp_path: P
         assert client.get("/_desk/")[0] == 200
         assert client.post("/_desk/delete", {"path": "science/2026-10-30-垃圾分类.md"})[0] == 403
         assert (project / "content" / "science" / "2026-10-30-垃圾分类.md").is_file()
-
-
-def test_publish_runs_the_publisher_when_a_deploy_target_is_set(tmp_path: Path) -> None:
-    import time
-
-    project = git_project(tmp_path / "p")
-    www = tmp_path / "www" / "site"
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      community: 幸福里社区\n",
-        f"      community: 幸福里社区\n      posters: false\n      deploy:\n        - name: 本机\n          type: folder\n"
-        f"          path: {www.as_posix()}\n", 1), encoding="utf-8")
-    with desk_serve(project) as served:
-        client = Client(served.url)
-        token = client.csrf()
-        form = {"title": "社区食堂开业啦", "type": "notice", "date": "2026-11-25T09:00", "author": "幸福里社区居民委员会",
-                "body": "社区长者食堂十二月一日开业。", "share": "1", "folder": "notices", "draft": "1",
-                "action": "publish", "csrf": token}
-        status, headers, _ = client.post("/_desk/save", form)
-        assert status == 303 and "notice=publishing" in headers["location"]
-        [path] = list((project / "content" / "notices").glob("*食堂*"))
-        assert "draft: false" in path.read_text(encoding="utf-8")  # 发布 saves with draft: false
-        deadline = time.monotonic() + 240
-        page = ""
-        while time.monotonic() < deadline and "发布成功" not in page and "发布失败" not in page:
-            time.sleep(2)
-            page = client.get("/_desk/")[2]
-        assert "发布成功" in page, page
-        pages = [p for p in www.rglob("index.html") if "社区食堂开业啦" in p.read_text(encoding="utf-8")]
-        assert pages, "the published site has the new article"
+        # a file changed on disk after the form was opened is never overwritten by the form
+        src_uri = "science/2026-11-08-老年人防跌倒.md"
+        status, _, page = client.get("/_desk/edit?path=" + src_uri)
+        fields = dict(re.findall(r'<input type="hidden" name="(csrf|base|path|folder)" value="([^"]*)"', page))
+        path = project / "content" / src_uri
+        path.write_text(path.read_text(encoding="utf-8") + "\n记事本里加的一段。\n", encoding="utf-8")
+        edited = path.read_text(encoding="utf-8")
+        status, _, html = client.post("/_desk/save", {**fields, "title": "改了标题", "type": "science",
+                                                      "date": "2026-11-08T00:00", "body": "正文", "action": "save"})
+        assert status == 409 and "改过了" in html
+        assert path.read_text(encoding="utf-8") == edited

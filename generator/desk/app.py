@@ -207,14 +207,15 @@ class Desk:
         values = form_values(front)
         folder = str(Path(src_uri).parent.as_posix())
         return self._form(session, settings, values, parts.body, src_uri, folder,
-                          saved=_one(request.query, "notice"))
+                          saved=_one(request.query, "notice"), base=_digest(path.read_bytes()))
 
-    def _form(self, session, settings, values, body, src_uri, folder, saved: str = "", problems=None) -> Response:
+    def _form(self, session, settings, values, body, src_uri, folder, saved: str = "", problems=None,
+              base: str = "") -> Response:
         review = bool(settings is not None and settings.review)
         can_publish = not review or session.role == "reviewer"
         deploy = bool(settings is not None and settings.deploy)
         return self._page("edit.html", session, values=values, body=body, src_uri=src_uri, folder=folder,
-                          review=review, can_publish=can_publish, deploy=deploy, notice=saved,
+                          review=review, can_publish=can_publish, deploy=deploy, notice=saved, base=base,
                           problems=problems or [], labels=FIELD_LABELS,
                           repo=settings is not None and history.repository(settings.project_root) is not None)
 
@@ -274,6 +275,11 @@ class Desk:
             path = store.inside(settings, src_uri, article=True)
             if is_new and path.exists():
                 return self._message(409, "同名的文章已经存在，没有覆盖。请换一个标题。")
+            base = _one(request.form, "base")
+            if not is_new and base and path.is_file() and _digest(path.read_bytes()) != base:
+                # someone (another desk, or Notepad) saved the file after this form was opened: never overwrite that
+                return self._message(409, "这篇文章在你编辑的时候被别人（或用记事本）改过了，为了不覆盖别人的修改，这次没有保存。"
+                                          "请先把你改的内容复制下来，再重新打开这篇文章修改。")
             checked = store.check_text(settings, src_uri, text, self.as_of or now_shanghai())
             errors = [m for messages in checked.fields.values() for m in messages if m["level"] == "错误"]
             if action != "save" and errors:
@@ -398,6 +404,12 @@ class Desk:
         self.sessions.end(_cookie(request.headers.get("Cookie")))
         return Response(303, headers={"Location": f"{PREFIX}/login" if self.lan else f"{PREFIX}/",
                                       "Set-Cookie": f"{COOKIE}=; Path={PREFIX}/; Max-Age=0; HttpOnly; SameSite=Strict"})
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _one(values: dict[str, list[str]], name: str, strip: bool = True) -> str:
