@@ -36,6 +36,10 @@ _RESTORE = {v: k for k, v in _STANDIN.items()}
 _RESTORE.update({"\ue003": "&lt;", "\ue008": "&amp;"})  # restored into HTML, where these are escaped
 _STANDIN_RE = re.compile("[\ue000-\ue009]")
 _ESCAPABLE = set("\\`*_{}[]()>#+-.!")
+# The characters _defuse_chunk looks at; it skips runs of others with one regex search (a loop over
+# every character cost ~0.8 s of a 1,000-article build).
+_MEANINGFUL = frozenset("\n\\[]()<*_`&")
+_NEXT_MEANINGFUL = re.compile(r"[\n\\\[\]()<*_`&]")
 MAX_LINK_TEXT = 1000  # characters between [ and its ]: beyond that it is not a link anyone wrote
 MAX_LINK_TARGET = 4096  # characters between ]( and its )
 MAX_TAG = 2000  # characters between < and its >
@@ -51,7 +55,7 @@ _UNIT_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|\||>)")
 def defuse(text: str) -> str:
     """Replace openers that Python-Markdown would rescan without end by stand-ins (linear time)."""
     text = _STANDIN_RE.sub("\ufffd", text)
-    out = list(text)
+    out: dict[int, str] = {}  # offset -> stand-in; few, so the text is not copied character by character
     unit_start = position = 0
     for line in text.split("\n"):
         if not line.strip() or _UNIT_START.match(line):  # a blank line, a list item, heading, row, quote
@@ -60,10 +64,17 @@ def defuse(text: str) -> str:
             unit_start = position
         position += len(line) + 1
     _defuse_chunk(text, out, unit_start, len(text))
-    return "".join(out)
+    if not out:
+        return text
+    parts, last = [], 0
+    for offset in sorted(out):
+        parts += (text[last:offset], out[offset])
+        last = offset + 1
+    parts.append(text[last:])
+    return "".join(parts)
 
 
-def _defuse_chunk(text: str, out: list[str], start: int, end: int) -> None:
+def _defuse_chunk(text: str, out: dict[int, str], start: int, end: int) -> None:
     """One blank-line-separated chunk: brackets and parens matched with a stack, `<` with the next `>`.
 
     Every search below moves forward only, so the whole pass is linear in the chunk."""
@@ -76,6 +87,13 @@ def _defuse_chunk(text: str, out: list[str], start: int, end: int) -> None:
     i = start
     while i < end:
         c = text[i]
+        if c not in _MEANINGFUL:  # what the steps below do for any other character, done up to the next meaningful one
+            found = _NEXT_MEANINGFUL.search(text, i, end)
+            j = found.start() if found else end
+            if line_blank and text[i:j].strip(" "):
+                line_blank = False
+            i = j
+            continue
         if budget == 0 and c in _STANDIN and c != " ":
             out[i] = _STANDIN[c]
             i += 1
