@@ -1,9 +1,12 @@
-"""Share pictures for WeChat (`shares/<slug>.png`), tested on the built files: opened with Pillow,
-their QR codes read back with zxing-cpp and followed to the article page, the data each was drawn
-from read from the picture itself, and a long article's picture read as text (same render as PDF)."""
+"""Share pictures for WeChat (`shares/<slug>.png`), tested on the built files: opened with Pillow
+(PNG, 1080 px wide, within the height limit, no metadata), their QR codes read back with zxing-cpp
+and followed through the short URL to the article page; the data each is drawn from (the same
+function the build renders with) holds the title and date; a long article's picture, rendered the
+same way as a PDF, is read as text and ends with 扫码阅读全文."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -16,7 +19,6 @@ from PIL import Image
 
 from conftest import AS_OF, run_board, write_article
 from generator.shares import MAX_HEIGHT_PX, WIDTH_PX
-from generator.shares.render import TEXT_KEY
 from share_site import LONG_SLUG, NO_SHARE_SLUG
 
 pytest_plugins = ["share_site"]
@@ -27,9 +29,32 @@ def board(share_site: Path) -> dict:
     return json.loads((share_site / "board.json").read_text(encoding="utf-8"))
 
 
-def picture_says(path: Path) -> dict:
-    with Image.open(path) as image:
-        return json.loads(image.text[TEXT_KEY])
+@pytest.fixture(scope="module")
+def drawing(share_project: Path):
+    """(plan, renderer, share_job) for the built project: what the build drew each picture from."""
+    from generator.load import load_board
+    from generator.messages import Report
+    from generator.plan import plan_site
+    from generator.poster_step import poster_settings
+    from generator.posters.fonts import load_fonts
+    from generator.settings import load_settings
+    from generator.share_step import share_job, shares_dir
+    from generator.shares.render import ShareRenderer
+    from generator.timeutil import parse_time
+
+    report = Report()
+    settings = load_settings(share_project / "mkdocs.yml", report, share_project / "site")
+    plan = plan_site(load_board(settings, parse_time(AS_OF), report))
+    covers = [share_job(a, plan).cover for a in plan.current]
+    renderer = ShareRenderer(poster_settings(plan), load_fonts(), shares_dir(plan), share_project / ".cache" / "t",
+                             [c for c in covers if c])
+    return plan, renderer, share_job
+
+
+def pdf_text(drawing, slug: str) -> str:
+    plan, renderer, share_job = drawing
+    job = share_job(next(a for a in plan.current if a.slug == slug), plan)
+    return "".join(pypdf.PdfReader(io.BytesIO(renderer.pdf(job))).pages[0].extract_text().split())
 
 
 def page_behind(site: Path, base: str, link: str) -> Path:
@@ -45,7 +70,9 @@ def page_behind(site: Path, base: str, link: str) -> Path:
     return target
 
 
-def test_every_current_article_has_a_readable_share_picture(share_site: Path, board: dict) -> None:
+def test_every_current_article_has_a_readable_share_picture(share_site: Path, board: dict, drawing) -> None:
+    plan, renderer, share_job = drawing
+    by_slug = {a.slug: a for a in plan.current}
     base = board["site_url"]
     current = [a for a in board["articles"] if a["status"] == "current" and a["slug"] != NO_SHARE_SLUG]
     assert len(current) >= 10
@@ -54,17 +81,18 @@ def test_every_current_article_has_a_readable_share_picture(share_site: Path, bo
         path = share_site / article["share"]
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         with Image.open(path) as image:
-            assert image.width == WIDTH_PX
+            assert image.format == "PNG" and image.width == WIDTH_PX
             assert 800 <= image.height <= MAX_HEIGHT_PX
+            assert not getattr(image, "text", {}) and not image.getexif()  # published pictures carry no metadata
             codes = zxingcpp.read_barcodes(image.convert("L"))
         links = [c.text for c in codes if c.format == zxingcpp.BarcodeFormat.QRCode]
         assert len(links) == 1, article["slug"]
         assert links[0] == base + article["short_url"]  # the short URL, as on posters and the kiosk
         page = page_behind(share_site, base, links[0])
         assert page == (share_site / unquote(article["url"]) / "index.html").resolve()
-        said = picture_says(path)
-        assert said["title"] == article["title"] and said["url"] == links[0]
-        assert said["date"] == article["display"]["date"].split(" ")[0]
+        data = renderer.document(share_job(by_slug[article["slug"]], plan))
+        assert data["title"].replace("\u200b", "") == article["title"]
+        assert data["date"] == article["display"]["date"].split(" ")[0] and data["url"] == links[0]
 
 
 def test_expired_and_switched_off_articles_have_no_picture(share_site: Path, board: dict) -> None:
@@ -76,42 +104,18 @@ def test_expired_and_switched_off_articles_have_no_picture(share_site: Path, boa
     assert made == {a["slug"] for a in board["articles"] if a["share"]}
 
 
-def test_long_article_ends_with_the_qr_invitation_within_the_limit(share_project: Path, share_site: Path) -> None:
-    path = share_site / "shares" / f"{LONG_SLUG}.png"
-    with Image.open(path) as image:
-        assert image.height <= MAX_HEIGHT_PX and image.height > MAX_HEIGHT_PX * 0.9
-    assert picture_says(path)["complete"] is False
-    # the same render as a PDF, whose text can be read in order
-    from generator.load import load_board
-    from generator.messages import Report
-    from generator.plan import plan_site
-    from generator.posters.fonts import load_fonts
-    from generator.poster_step import poster_settings
-    from generator.settings import load_settings
-    from generator.share_step import share_job, shares_dir
-    from generator.shares.render import ShareRenderer
-    from generator.timeutil import parse_time
-
-    report = Report()
-    settings = load_settings(share_project / "mkdocs.yml", report, share_project / "site")
-    plan = plan_site(load_board(settings, parse_time(AS_OF), report))
-    article = next(a for a in plan.current if a.slug == LONG_SLUG)
-    job = share_job(article, plan)
-    renderer = ShareRenderer(poster_settings(plan), load_fonts(), shares_dir(plan), share_project / ".cache" / "t",
-                             [job.cover] if job.cover else [])
-    import io
-
-    text = pypdf.PdfReader(io.BytesIO(renderer.pdf(job))).pages[0].extract_text()
-    flat = "".join(text.split())
-    assert flat.endswith("扫码阅读全文")
-    assert "关于集中清理楼道堆放物品的通知" in flat and "2026年11月29日" in flat and "幸福里社区各楼栋楼道" in flat
-    assert "幸福里社区居民委员会" in flat
+def test_long_article_ends_with_the_qr_invitation_within_the_limit(share_site: Path, drawing) -> None:
+    with Image.open(share_site / "shares" / f"{LONG_SLUG}.png") as image:
+        assert MAX_HEIGHT_PX * 0.9 < image.height <= MAX_HEIGHT_PX  # filled up to the limit, not beyond
+    text = pdf_text(drawing, LONG_SLUG)
+    assert text.endswith("扫码阅读全文") and "以上为节选" in text
+    assert "关于集中清理楼道堆放物品的通知" in text and "2026年11月29日" in text and "幸福里社区各楼栋楼道" in text
+    assert "幸福里社区居民委员会" in text and "2026年11月25日" in text
 
 
-def test_short_article_shows_everything(share_site: Path) -> None:
-    slug = "2026-11-25-二期临时停水"
-    said = picture_says(share_site / "shares" / f"{slug}.png")
-    assert said["complete"] is True
+def test_short_article_shows_everything(drawing) -> None:
+    text = pdf_text(drawing, "2026-11-25-二期临时停水")
+    assert text.endswith("扫码查看原文") and "以上为节选" not in text and "扫码阅读全文" not in text
 
 
 @pytest.mark.parametrize("value", ["是", "'false'", "1"])

@@ -1,4 +1,4 @@
-"""Compile one share picture with Typst: PNG at 1080 px wide, the data it was drawn from inside it.
+"""Compile one share picture with Typst: PNG at 1080 px wide.
 
 The same machinery as posters (generator.posters.render): one Typst compiler for the batch, the
 article as JSON through `sys.inputs`, the posters' font folder and project root.
@@ -7,8 +7,6 @@ article as JSON through `sys.inputs`, the posters' font folder and project root.
 from __future__ import annotations
 
 import json
-import struct
-import zlib
 from pathlib import Path, PurePosixPath
 
 import typst
@@ -20,16 +18,6 @@ from generator.posters.render import _typst_string, font_dir, project_root
 from .data import PPI, share_data
 
 TEMPLATE = "share.typ"
-TEXT_KEY = "board-share"  # the PNG text chunk holding what the picture says (title, date, link)
-
-
-def with_text(png: bytes, key: str, text: str) -> bytes:
-    """`png` with an iTXt chunk (UTF-8 text) after its header. Written by hand: re-saving the
-    picture through Pillow to add one chunk would decode and re-compress every pixel."""
-    body = key.encode("latin-1") + b"\0\0\0\0\0" + text.encode("utf-8")
-    chunk = struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
-    end_of_header = 8 + 4 + 4 + 13 + 4  # signature, IHDR length, type, data, CRC
-    return png[:end_of_header] + chunk + png[end_of_header:]
 
 
 class ShareRenderer:
@@ -71,12 +59,9 @@ class ShareRenderer:
         return out, doc, fit
 
     def render(self, job: PosterJob) -> tuple[bytes, dict]:
-        """PNG bytes (with what it says in a text chunk) and the fit {complete, omitted}."""
+        """PNG bytes (no text chunks: published pictures carry no metadata) and the fit {complete, omitted}."""
         png, doc, fit = self._compile(job, "png")
-        said = {"title": job.title, "date": doc["date"], "url": job.url, "complete": bool(fit["complete"]),
-                "type": job.type, "slug": job.slug}
-        fit = {"complete": bool(fit["complete"]), "omitted": doc["omitted"]}
-        return with_text(png, TEXT_KEY, json.dumps(said, ensure_ascii=False)), fit
+        return png, {"complete": bool(fit["complete"]), "omitted": doc["omitted"]}
 
     def pdf(self, job: PosterJob) -> bytes:
         """The same picture as a PDF (its text can be read back: tests, proofs)."""
