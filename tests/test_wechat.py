@@ -149,3 +149,28 @@ def test_preview_links_each_article_to_its_copy_page(tmp_path: Path) -> None:
             assert soup.find("button", id="wx-copy") is not None
         status, html = served.get("")
         assert BeautifulSoup(html, "html.parser").select_one(".board-preview-wechat") is None  # articles only
+
+
+def test_without_site_url_nothing_claims_an_address(tmp_path: Path) -> None:
+    """No site_url: no og:url, og:image relative to the page, no QR code to upload, the copy page still works."""
+    from conftest import copy_project, run_board, write_article
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url:.*\n", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    (project / "content" / "science" / "images").mkdir(parents=True)
+    Image.new("RGB", (64, 48), (200, 120, 90)).save(project / "content" / "science" / "images" / "封面.jpg")
+    write_article(project, "science/a.md", "---\ntitle: 有封面的科普\ntype: science\ndate: 2026-11-20\ncover: images/封面.jpg\n"
+                  "---\n\n请看[这个网站](https://www.example.org/)。\n")
+    result = run_board(project, "build", "--as-of", "2026-11-26 10:00", "--no-posters")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    soup = BeautifulSoup((site / "science" / "a" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    og = {m["property"]: m["content"] for m in soup.head.find_all("meta", property=re.compile("^og:"))}
+    assert "og:url" not in og and og["og:title"] == "有封面的科普"
+    assert ((site / "science" / "a") / unquote(og["og:image"])).resolve() == (site / "science" / "images" / "封面.jpg").resolve()
+    assert soup.find(attrs={"data-board-share": True}).find("svg") is None  # no address, no QR code
+    copy_page = BeautifulSoup((site / "wechat" / "a.html").read_text(encoding="utf-8"), "html.parser")
+    text = copy_page.find(id="wx-article").get_text()
+    assert "这个网站" in text and "https://www.example.org/" not in text and "请到社区公告栏网站查看原文" in text
+    assert not list((site / "wechat").glob("*.qr.png"))
