@@ -98,8 +98,12 @@ POLL = 0.02
 PREVIEW_LIMIT = 120.0
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command, from wait4 of that child alone."""
+CPU: dict[str, float] = {}  # "<size> <what>" -> CPU seconds (user + system) of that command
+
+
+def run(cmd: list[str], cwd: Path, what: str = "") -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command, from wait4 of that child alone (its CPU seconds
+    go to CPU[what]: steadier than wall time on a shared machine)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -108,6 +112,8 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    if what:
+        CPU[what] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -190,11 +196,12 @@ def measure(work: Path, n: int, edits: int) -> dict:
     row: dict = {"articles": n}
     for folder in ("site", ".cache"):
         shutil.rmtree(ours / folder, ignore_errors=True)
-    row["full_s"], row["full_mb"] = run(build_cmd(), ours)
+    row["full_s"], row["full_mb"] = run(build_cmd(), ours, "full")
     row["no_change_s"], row["no_change_mb"] = run(build_cmd(), ours)
     edit(articles[len(articles) // 2], f"一篇文章改动{time.time_ns()}")
     row["one_article_s"], row["one_article_mb"] = run(build_cmd(), ours)
-    row["plain_s"], row["plain_mb"] = run([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+    row["plain_s"], row["plain_mb"] = run([sys.executable, "-m", "mkdocs", "build", "-q"], plain, "plain")
+    row["full_cpu_s"], row["plain_cpu_s"] = CPU["full"], CPU["plain"]
     floor = work / f"floor-{n}.py"
     floor.write_text(FLOOR, encoding="utf-8")
     row["floor_s"], row["floor_mb"] = run([sys.executable, str(floor), str(ours / "content"), str(work / f"floor-{n}")], work)
@@ -213,6 +220,7 @@ def ratios(rows: dict[int, dict]) -> dict[str, float]:
     base = rows.get(1000)
     if base:
         out["full_vs_plain_1000"] = base["full_s"] / base["plain_s"]
+        out["full_vs_plain_1000_cpu"] = base["full_cpu_s"] / base["plain_cpu_s"]  # not a target: a steadier view
         out["no_change_vs_full_1000"] = base["no_change_s"] / base["full_s"]
         out["one_article_vs_full_1000"] = base["one_article_s"] / base["full_s"]
         out["preview_seconds_1000"] = base["preview_s"]
@@ -237,6 +245,10 @@ def report(rows: dict[int, dict], checks: dict[str, float], total: float) -> str
         lines.append(f"| {n} | {r['full_s']:.1f} | {r['no_change_s']:.1f} | {r['one_article_s']:.1f} | "
                      f"{r['preview_s']:.2f} | {r['plain_s']:.1f} | {r['floor_s']:.1f} | {r['full_s'] / r['plain_s']:.2f}x | "
                      f"{r['full_s'] / r['floor_s']:.1f}x | {r['full_mb']:.0f} | {r['plain_mb']:.0f} | {r['site_mb']:.0f} |")
+    lines += ["", "CPU seconds (user + system), steadier than wall time on a shared machine:", ""]
+    for n, r in sorted(rows.items()):
+        lines.append(f"- {n} articles: full {r['full_cpu_s']:.1f} s, plain {r['plain_cpu_s']:.1f} s "
+                     f"({r['full_cpu_s'] / r['plain_cpu_s']:.2f}x)")
     lines += ["", "| target | measured | limit | holds |", "|---|---:|---:|---|"]
     for name, limit in TARGETS.items():
         if name in checks:
