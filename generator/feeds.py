@@ -15,6 +15,7 @@ from generator import urls
 from generator.model import TYPES, Article, Status
 from generator.output import claims
 from generator.output.writer import SiteWriter
+from generator.phrases import fixed_names, kiosk_breaks
 from generator.plan import SitePlan
 from generator.timeutil import beijing, event_span, iso, now_shanghai, to_beijing
 
@@ -68,11 +69,14 @@ def article_json(article: Article) -> dict:
 def manifest(plan: SitePlan, articles: list[Article], posters: bool) -> dict:
     """The board.json form, for board.json itself and the kiosk's embedded first set."""
     board = plan.board
+    keep = fixed_names(board.settings)
     entries = []
     for article in articles:
         entry = article_json(article)
         if not posters:  # share pictures are drawn by Typst with the posters, and switched off with them
             entry["poster"] = entry["share"] = None
+        if article.status is Status.CURRENT:  # where the kiosk's lines may break (generator/phrases.py)
+            entry["breaks"] = kiosk_breaks(entry, keep)
         entries.append(entry)
     return {
         "generated_at": iso(now_shanghai()),

@@ -36,6 +36,7 @@ from generator.artefacts import stderr_progress, write_artefacts
 from generator.assets import public_name
 from generator.buildcache import BuildCache, digest
 from generator.incremental import article_fingerprints, listing_fingerprint, shared_fingerprint
+from generator.lead import split_lead
 from generator.load import Board, load_board
 from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
 from generator.messages import Report
@@ -47,11 +48,14 @@ from generator.output.faults import machine_fault
 from generator.output.staged import StagedBuild, TargetRefused
 from generator.output.target import mark_site
 from generator.output.writer import OutputMap, Owner, SiteWriter
+from generator.phones import tel_html, tel_text
+from generator.phrases import fixed_names, phrase_html
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
 from generator.settings import BOARD_OPTIONS, load_settings, settings_from_mapping
 from generator.share_step import share_links
+from generator.tables import label_tables
 from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse_time
 
 log = logging.getLogger("mkdocs.plugins.board")
@@ -331,13 +335,17 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         text = html_to_text(html)
         self.search_docs.append(SearchDoc(article, text))
         self._texts[page.file.src_uri] = text
-        return html
+        # after the sanitizer, markup of our own: tappable public numbers, table cells that know their column
+        return label_tables(tel_html(html, tuple(self.plan.board.settings.public_phones)))
 
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.globals["board"] = BoardView(self.plan, self._posters_on(), self.asset_urls)
         env.filters["beijing"] = beijing  # the one date formatter of every output
         env.globals["event_span"] = event_span
+        keep = fixed_names(self.plan.board.settings)
+        env.filters["phrases"] = lambda text: phrase_html(str(text), keep)  # headings break between phrases only
+        env.filters["tel"] = lambda text: tel_text(str(text), tuple(self.plan.board.settings.public_phones))
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
         return env
 
@@ -450,6 +458,10 @@ class BoardView:
 
     def section_url(self, article: Article) -> str:
         return urls.section_url(article.section)
+
+    @staticmethod
+    def split_lead(html: str) -> tuple[str, str]:
+        return split_lead(html)
 
 
 def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) -> bool:

@@ -84,6 +84,26 @@ def current_then_expired(articles: list[Article]) -> list[Article]:
     return current + expired
 
 
+def home_blocks(current: list[Article], as_of, per_type: int) -> dict[str, list[Article]]:
+    """The home page's blocks, each article in one only, in the first that fits it: urgent (the banner
+    at the top of the page shows it), pinned, coming events, then the newest of each type."""
+    shown: set[str] = set()
+
+    def take(articles) -> list[Article]:
+        out = [a for a in articles if a.slug not in shown]
+        shown.update(a.slug for a in out)
+        return out
+
+    blocks = {"urgent": take(a for a in current if a.urgent)}
+    blocks["pinned"] = take(a for a in current if a.pinned)
+    upcoming = sorted((a for a in current if a.event and event_over_at(a) > as_of and a.slug not in shown),
+                      key=lambda a: a.event.start)
+    blocks["events"] = take(upcoming[:5])
+    for type_key in TYPES:
+        blocks[type_key] = take([a for a in current if a.type == type_key and a.slug not in shown][:per_type])
+    return blocks
+
+
 def plan_site(board: Board) -> SitePlan:
     settings = board.settings
     per_page = settings.per_page
@@ -92,14 +112,7 @@ def plan_site(board: Board) -> SitePlan:
     urgent = [a for a in current if a.urgent]
 
     home = ListingPage(kind="home", key="home", title="首页", url=urls.HOME, first_url=urls.HOME)
-    home.home = {
-        "urgent": urgent,
-        "pinned": [a for a in current if a.pinned and not a.urgent],
-        "events": sorted((a for a in current if a.event and event_over_at(a) > board.as_of),
-                         key=lambda a: a.event.start)[:5],
-    }
-    for type_key in TYPES:
-        home.home[type_key] = [a for a in current if a.type == type_key][: settings.home_per_type]
+    home.home = home_blocks(current, board.as_of, settings.home_per_type)
     pages = [home]
 
     nav: list[tuple[str, str]] = []

@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-26 10:00"
 
 
+def page_soup(html: str):
+    """A built page as text reads: the <wbr> between phrases (generator/phrases.py) joins, not splits."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(html, "html.parser")
+    for wbr in page.find_all("wbr"):
+        wbr.decompose()
+    page.smooth()
+    return page
+
+
 def copy_project(dest: Path, with_content: bool = True) -> Path:
     """mkdocs.yml, templates/ and (optionally) content/ of this project, in `dest`."""
     dest.mkdir(parents=True, exist_ok=True)

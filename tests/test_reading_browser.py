@@ -82,7 +82,16 @@ def body_text(page) -> dict:
     return page.evaluate(BODY_TEXT)
 
 
+def open_settings(page) -> None:
+    """The reading settings are behind one button (字号和朗读 / 字号和对比度): open them."""
+    toggle = page.locator(".board-access__toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+
+
 def choose_size(page, size: str) -> None:
+    open_settings(page)
     page.get_by_role("button", name=SIZES[size], exact=True).click()
     assert page.get_by_role("button", name=SIZES[size], exact=True).get_attribute("aria-pressed") == "true"
 
@@ -113,6 +122,7 @@ def test_font_size_switch_changes_body_text_and_is_remembered_across_pages(open_
     # another page, reached by a link: the size is kept
     page.locator(".board-article__kind a").first.click()
     page.wait_for_url(f"**/{SECTION}")
+    open_settings(page)
     assert page.get_by_role("button", name="特大", exact=True).get_attribute("aria-pressed") == "true"
     assert body_text(page)["size"] == largest
     page.goto(site_url + quote(OTHER_ARTICLE))
@@ -124,6 +134,7 @@ def test_font_size_switch_changes_body_text_and_is_remembered_across_pages(open_
     choose_size(page, "m")
     page.reload()
     assert body_text(page)["size"] == standard
+    open_settings(page)
     assert page.get_by_role("button", name="标准", exact=True).get_attribute("aria-pressed") == "true"
 
 
@@ -187,6 +198,7 @@ def test_menu_drawer_links_are_big_enough_on_the_phone(open_page) -> None:
 # -- high contrast --------------------------------------------------------------------------------
 def test_high_contrast_switch_is_remembered_across_pages(open_page) -> None:
     page = open_page(ARTICLE)
+    open_settings(page)
     button = page.get_by_role("button", name="高对比度", exact=True)
     assert button.get_attribute("aria-pressed") == "false"
     button.click()
@@ -200,6 +212,7 @@ def test_high_contrast_switch_is_remembered_across_pages(open_page) -> None:
     page.locator(".board-article__kind a").first.click()
     page.wait_for_url(f"**/{SECTION}")
     assert page.evaluate(colours)["scheme"] == "board-contrast"
+    open_settings(page)
     assert page.get_by_role("button", name="高对比度", exact=True).get_attribute("aria-pressed") == "true"
     # the header's own palette toggle (mkdocs-material) switches back, and the text button follows
     page.locator("form[data-md-component=palette] label:not([hidden])").click()
@@ -210,6 +223,7 @@ def test_high_contrast_switch_is_remembered_across_pages(open_page) -> None:
 # -- read aloud ----------------------------------------------------------------------------------
 def test_article_pages_read_aloud_with_a_visible_switch(open_page, site_url) -> None:
     page = open_page(ARTICLE, speech=True)
+    open_settings(page)
     switch = page.locator("button[data-board-speak]")
     assert switch.is_visible() and switch.inner_text().strip() == "朗读全文"
     assert switch.get_attribute("aria-pressed") == "false"
@@ -247,6 +261,7 @@ def test_axe_finds_no_serious_problems_in_the_large_and_contrast_modes(open_page
     if mode == "xl":
         choose_size(page, "xl")
     else:
+        open_settings(page)
         page.get_by_role("button", name="高对比度", exact=True).click()
     for path in ("", ARTICLE, SECTION):
         page.goto(site_url + quote(path))

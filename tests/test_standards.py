@@ -20,7 +20,6 @@ import icalendar
 import pypdf
 import pytest
 import xmlschema
-from bs4 import BeautifulSoup
 
 from conftest import copy_project, run_board, write_article
 from generator.timeutil import SHANGHAI, beijing, event_span, parse_time
@@ -118,7 +117,9 @@ def test_page_poster_and_kiosk_show_the_same_beijing_time(utc_site: Path) -> Non
     manifest = json.loads((utc_site / "board.json").read_text(encoding="utf-8"))
     (entry,) = manifest["articles"]
 
-    page = BeautifulSoup((utc_site / entry["url"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+    from conftest import page_soup
+
+    page = page_soup((utc_site / entry["url"] / "index.html").read_text(encoding="utf-8"))
     facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
              for dt in page.select(".board-facts dt")}
     assert facts["发布日期"] == DATE_TEXT
@@ -137,7 +138,7 @@ def test_page_poster_and_kiosk_show_the_same_beijing_time(utc_site: Path) -> Non
     embedded = json.loads(re.search(r'id="kiosk-data">(.*?)</script>', kiosk, re.S).group(1))
     assert embedded["articles"][0]["display"] == entry["display"]
 
-    home = BeautifulSoup((utc_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    home = page_soup((utc_site / "index.html").read_text(encoding="utf-8"))
     card = home.select_one(".board-card")
     assert card.select_one("time").get_text() == DAY_TEXT
     assert EVENT_TEXT in card.select_one(".board-card__event").get_text()

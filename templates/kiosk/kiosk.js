@@ -148,11 +148,27 @@
     return node;
   }
 
-  function fact(list, label, value, extra) {
+  /* Text with <wbr> at the phrase breaks the build found (board.json's `breaks`, from
+     generator/phrases.py); kiosk.css lets lines break only there (word-break: keep-all). */
+  function phrased(tag, className, text, a, key) {
+    var node = el(tag, className);
+    var cuts = a.breaks && typeof a.breaks === "object" && Array.isArray(a.breaks[key]) ? a.breaks[key] : null;
+    if (!cuts) { node.textContent = text; node.classList.add("kiosk-anywhere"); return node; }
+    var at = 0;
+    cuts.concat([text.length]).forEach(function (cut, i) {
+      if (typeof cut !== "number" || cut <= at || cut > text.length) return;
+      if (i && at) node.appendChild(document.createElement("wbr"));
+      node.appendChild(document.createTextNode(text.slice(at, cut)));
+      at = cut;
+    });
+    return node;
+  }
+
+  function fact(list, label, value, extra, a, key) {
     if (!value) return;
     var row = el("div", "kiosk-fact" + (extra ? " " + extra : ""));
     row.appendChild(el("dt", null, label));
-    row.appendChild(el("dd", null, value));
+    row.appendChild(phrased("dd", null, value, a, key));
     list.appendChild(row);
   }
 
@@ -180,17 +196,18 @@
     if (a.event) kind.appendChild(el("span", "kiosk-tag kiosk-tag--event", "活动"));
     node.appendChild(kind);
 
-    node.appendChild(el("h1", "kiosk-slide__title", a.title));
-    if (a.summary) node.appendChild(el("p", "kiosk-slide__summary", a.summary));
+    node.appendChild(phrased("h1", "kiosk-slide__title", a.title, a, "title"));
+    if (a.summary) node.appendChild(phrased("p", "kiosk-slide__summary", a.summary, a, "summary"));
 
     var facts = el("dl", "kiosk-facts");
     if (a.event && typeof a.event === "object") {
-      fact(facts, "活动时间", shown(a, "event"), "kiosk-fact--event");
-      fact(facts, "活动地点", typeof a.event.location === "string" ? a.event.location : "", "kiosk-fact--event");
+      fact(facts, "活动时间", shown(a, "event"), "kiosk-fact--event", a, "display.event");
+      fact(facts, "活动地点", typeof a.event.location === "string" ? a.event.location : "", "kiosk-fact--event", a, "location");
     }
-    fact(facts, "发布日期", shown(a, "date"));
-    fact(facts, "发布单位", typeof a.author === "string" && a.author ? a.author : config.committee);
-    fact(facts, "有效期至", shown(a, "expires"));
+    fact(facts, "发布日期", shown(a, "date"), null, a, "display.date");
+    if (typeof a.author === "string" && a.author) fact(facts, "发布单位", a.author, null, a, "author");
+    else fact(facts, "发布单位", config.committee, null, {breaks: {name: []}}, "name"); // one name: no break
+    fact(facts, "有效期至", shown(a, "expires"), null, a, "display.expires");
     node.appendChild(facts);
 
     var side = el("div", "kiosk-slide__side");

@@ -22,6 +22,17 @@
     try { window.__md_set(key, value); } catch (e) { /* private mode: the choice lasts for this page */ }
   }
 
+  // ---- one button opens the settings (main.html marks <html class="board-js"> before paint) ----
+  var toggle = document.querySelector(".board-access__toggle");
+  var panel = document.getElementById("board-access-panel");
+  if (toggle && panel) {
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      panel.classList.toggle("board-access__panel--open", open);
+    });
+  }
+
   // ---- font size -----------------------------------------------------------------------------
   function setSize(size) {
     if (SIZES.indexOf(size) < 0) size = "m";
@@ -93,13 +104,13 @@
       var dt = row.querySelector("dt"), dd = row.querySelector("dd");
       if (dt && dd && !/阅读时间/.test(dt.textContent)) parts.push(dt.textContent + "：" + dd.textContent);
     });
-    var body = article.querySelector(".board-body");
-    if (body) {
+    // the body, in page order (its first paragraph stands above the facts box on the page)
+    article.querySelectorAll(".board-body").forEach(function (body) {
       body.querySelectorAll("h1, h2, h3, h4, p, li, td, th, blockquote > p, dt, dd").forEach(function (node) {
         if (node.closest("li") && node.tagName === "P") return; // the <li> reads it
         parts.push(node.textContent);
       });
-    }
+    });
     var signature = article.querySelector(".board-signature");
     if (signature) parts.push(signature.textContent);
     return parts.map(function (p) { return p.replace(/\s+/g, " ").trim(); }).filter(Boolean).join("\n");
