@@ -22,6 +22,7 @@ from generator.feeds import manifest
 from generator.model import TYPES
 from generator.output.claims import KIOSK as OWNER
 from generator.output.writer import SiteWriter
+from generator.phrases import fixed_names, js_breaks
 from generator.plan import SitePlan
 from generator.qr import qr_svg
 
@@ -111,5 +112,6 @@ def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
         data_json=_script_json(kiosk_data(plan)),
         qr_json=_script_json(qr_inline),
         type_labels_json=_script_json({key: t.label for key, t in TYPES.items()}),
+        committee_breaks=js_breaks(settings.committee, fixed_names(settings)),
     )
     writer.write_text(urls.kiosk_file("index.html"), html, OWNER)

@@ -129,8 +129,9 @@ def js_breaks(text: str, keep: Iterable[str] = ()) -> list[int]:
 
 
 def fixed_names(settings) -> tuple[str, ...]:
-    """Names from the settings that never break: the community, its committee, the public phones."""
-    return tuple(n for n in (settings.community, settings.committee, *settings.public_phones) if n)
+    """Names from the settings that never break: the community and the public phones. (The committee's
+    name is often longer than a phone's line; it breaks between its words, its community name kept.)"""
+    return tuple(n for n in (settings.community, *settings.public_phones) if n)
 
 
 def kiosk_breaks(entry: dict, keep: tuple[str, ...]) -> dict[str, list[int]]:

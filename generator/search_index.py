@@ -9,8 +9,8 @@ articles that contain the phrase, and a query fetches only the shards its bigram
 Layout under site/search/data/ (read by templates/overrides/assets/board/search.js):
     meta.json          {"version", "shards", "docs", "chunk", "per_page"}
     s/<n>.json         shard n: {bigram: [[doc, pos, Δpos, Δpos, ...], ...]}
-    d/<n>.json         documents n*per_page..: [url, title, type label, date, expired, title length,
-                       length of title + summary + tags (where the body starts)]
+    d/<n>.json         documents n*per_page..: [url, title, type label, date (sortable), expired, title length,
+                       length of title + summary + tags (where the body starts), date as residents read it]
     t/<doc>-<n>.txt    the document's text, in chunks of `chunk` characters, for excerpts
 Positions are offsets in the document text (title, summary, tags, then the body), normalised
 character by character (NFKC, lower case) so that offsets stay those of the original text.
@@ -270,7 +270,7 @@ def write_search_index(docs: list[SearchDoc], writer: SiteWriter) -> None:
         for d in docs[start:start + DOCS_PER_PAGE]:
             a = d.article
             rows.append([a.url, a.title, a.type_label, beijing(a.date, "day"), a.status is Status.EXPIRED, len(a.title),
-                         len(d.head)])
+                         len(d.head), beijing(a.date, "date")])
         _dump(writer, f"{out}d/{start // DOCS_PER_PAGE}.json", rows)
     for doc, text in enumerate(texts):
         for n in range(0, max(len(text), 1), CHUNK):

@@ -35,7 +35,8 @@
     committee: body.getAttribute("data-committee") || "",
     stale: seconds(body.getAttribute("data-stale"), 3600) * 1000,
     hours: parseHours(body.getAttribute("data-hours")),
-    worker: body.getAttribute("data-sw") || ""
+    worker: body.getAttribute("data-sw") || "",
+    committeeBreaks: (body.getAttribute("data-committee-breaks") || "").split(",").filter(Boolean).map(Number)
   };
 
   /* "390-1320" -> [390, 1320] (minutes of the day the screen is on); null: always on. */
@@ -206,7 +207,7 @@
     }
     fact(facts, "发布日期", shown(a, "date"), null, a, "display.date");
     if (typeof a.author === "string" && a.author) fact(facts, "发布单位", a.author, null, a, "author");
-    else fact(facts, "发布单位", config.committee, null, {breaks: {name: []}}, "name"); // one name: no break
+    else fact(facts, "发布单位", config.committee, null, {breaks: {name: config.committeeBreaks}}, "name");
     fact(facts, "有效期至", shown(a, "expires"), null, a, "display.expires");
     node.appendChild(facts);
 

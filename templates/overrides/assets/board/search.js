@@ -122,7 +122,7 @@
         var row = rows.get(Math.floor(doc / meta.per_page))[doc % meta.per_page];
         var inTitle = found.spans.some(function (s) { return s[0] < row[5]; });
         hits.push({ doc: doc, url: row[0], title: row[1], type: row[2], date: row[3], expired: row[4],
-                    titleLength: row[5], bodyStart: row[6], spans: found.spans, score: (inTitle ? 1000 : 0) + found.count });
+                    titleLength: row[5], bodyStart: row[6], shownDate: row[7] || row[3], spans: found.spans, score: (inTitle ? 1000 : 0) + found.count });
       });
       hits.sort(function (a, b) {
         return b.score - a.score || (a.expired - b.expired) || (a.date < b.date ? 1 : a.date > b.date ? -1 : 0);
@@ -153,9 +153,9 @@
 
   function excerpt(hit, meta) {
     var spans = hit.spans.slice().sort(function (a, b) { return a[0] - b[0]; });
-    var inBody = spans.filter(function (s) { return s[0] >= hit.bodyStart; });
-    var inHead = spans.filter(function (s) { return s[0] >= hit.titleLength; });
-    var body = inBody.length ? inBody : inHead;  // a match in the text reads best; the summary next
+    // From the body text only: never the summary's end run into the tags. A match only in the title
+    // or the summary shows the opening of the body (where the summary comes from).
+    var body = spans.filter(function (s) { return s[0] >= hit.bodyStart; });
     var at = body.length ? body[0][0] : hit.bodyStart;
     var first = Math.floor(Math.max(at - 40, 0) / meta.chunk), last = Math.floor((at + 90) / meta.chunk);
     var urls = [];
@@ -163,9 +163,9 @@
     return Promise.all(urls.map(function (u) { return get(u, true).catch(function () { return ""; }); })).then(function (parts) {
       var chars = Array.from(parts.join(""));
       var offset = first * meta.chunk;
-      var from = Math.max(at - 40 - offset, 0), to = Math.min(at + 90 - offset, chars.length);
+      var from = Math.max(at - 40 - offset, hit.bodyStart - offset, 0), to = Math.min(at + 90 - offset, chars.length);
       var shifted = body.map(function (s) { return [s[0] - offset, s[1]]; });
-      return (from > 0 || first > 0 ? "…" : "") + marked(chars, from, to, shifted) + (to < chars.length ? "…" : "");
+      return (from + offset > hit.bodyStart ? "…" : "") + marked(chars, from, to, shifted) + (to < chars.length ? "…" : "");
     });
   }
 
@@ -193,7 +193,7 @@
         li.className = "board-result" + (hit.expired ? " board-result--expired" : "");
         li.innerHTML = '<a class="board-result__link" href="' + href(hit.url) + '">' + titleHtml(hit) + "</a>" +
           '<div class="board-result__meta">' + (hit.expired ? '<span class="board-badge board-badge--expired">已过期</span> ' : "") +
-          "<span>" + escapeHtml(hit.type) + "</span> <time>" + escapeHtml(hit.date) + "</time></div>" +
+          "<span>" + escapeHtml(hit.type) + '</span> <time datetime="' + escapeHtml(hit.date) + '">' + escapeHtml(hit.shownDate) + "</time></div>" +
           '<p class="board-result__excerpt">' + texts[i] + "</p>";
         list.appendChild(li);
       });
