@@ -49,7 +49,7 @@ from generator.output.staged import StagedBuild, TargetRefused
 from generator.output.target import mark_site
 from generator.output.writer import OutputMap, Owner, SiteWriter
 from generator.phones import tel_html, tel_text
-from generator.phrases import fixed_names, phrase_html
+from generator.phrases import fixed_names, phrase_headings, phrase_html
 from generator.plan import ListingPage, SitePlan, plan_site
 from generator.sanitize import sanitize_html
 from generator.search_index import SearchDoc, html_to_text
@@ -336,7 +336,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.search_docs.append(SearchDoc(article, text))
         self._texts[page.file.src_uri] = text
         # after the sanitizer, markup of our own: tappable public numbers, table cells that know their column
-        return label_tables(tel_html(html, tuple(self.plan.board.settings.public_phones)))
+        settings = self.plan.board.settings
+        html = phrase_headings(html, fixed_names(settings))
+        return label_tables(tel_html(html, tuple(settings.public_phones)))
 
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):

@@ -140,3 +140,13 @@ def kiosk_breaks(entry: dict, keep: tuple[str, ...]) -> dict[str, list[int]]:
              "location": (entry.get("event") or {}).get("location")}
     texts.update({f"display.{k}": v for k, v in (entry.get("display") or {}).items()})
     return {key: js_breaks(text, keep) for key, text in texts.items() if isinstance(text, str) and text}
+
+
+_HEADING = re.compile(r"<(h[1-4])((?:\s[^>]*)?)>([^<]+)</\1>")
+
+
+def phrase_headings(html: str, keep: Iterable[str] = ()) -> str:
+    """An article's own headings (plain text ones) with the same phrase breaks as its title."""
+    import html as htmllib
+
+    return _HEADING.sub(lambda m: f"<{m.group(1)}{m.group(2)}>{phrase_html(htmllib.unescape(m.group(3)), keep)}</{m.group(1)}>", html)

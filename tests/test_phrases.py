@@ -92,3 +92,11 @@ def test_the_lead_is_the_opening_lines_not_a_salutation() -> None:
     assert lead.endswith("举办讲座。</p>") and rest.startswith("\n<h2>") and lead + rest == body
     assert split_lead("<ul><li><p>一</p></li></ul><p>二</p>") == ("", "<ul><li><p>一</p></li></ul><p>二</p>")
     assert split_lead("<p>短</p>") == ("<p>短</p>", "")
+
+
+def test_an_articles_own_headings_get_the_same_breaks() -> None:
+    from generator.phrases import phrase_headings
+
+    html = phrase_headings('<h2 id="a">一、2026年12月3日前&amp;3号楼安排</h2>\n<h3>有<em>强调</em>的标题</h3>\n<p>正文3号楼</p>')
+    assert html.startswith('<h2 id="a"><span class="board-ph">') and "2026年12月3日" in html and "&amp;" in html
+    assert "<h3>有<em>强调</em>的标题</h3>" in html and "<p>正文3号楼</p>" in html

@@ -35,6 +35,7 @@ SHOTS = {
     "site-section": ("stories/", "m", PHONE, None),
     "site-archive": ("archive/", "m", PHONE, None),
     "site-search": ("search/?q=" + quote("消防"), "m", PHONE, "search"),
+    "site-404": ("404.html", "m", PHONE, None),
     "kiosk-portrait": ("kiosk/", "m", {"width": 1080, "height": 1920}, "kiosk"),
     "kiosk-landscape": ("kiosk/", "m", {"width": 1920, "height": 1080}, "kiosk"),
 }
