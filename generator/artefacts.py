@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from generator.buildcache import code_version, digest
 from generator.feeds import write_feeds
+from generator.incremental import article_print, cache_kind, kept_files
 from generator.kiosk import write_kiosk
 from generator.messages import Report
 from generator.output.writer import SiteWriter
@@ -21,7 +23,10 @@ def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[Search
                     report: Report, progress: Callable[[str], None] | None = None) -> None:
     """Write the search index, board.json, feed.xml, calendar.ics, the kiosk, the short URLs, the WeChat copy
     pages and (unless switched off) the posters and share pictures."""
-    write_search_index(search_docs, writer)
+    board = plan.board
+    # The whole index is kept: one changed article changes shards across it (its numbers, its bigrams).
+    key = digest("search", code_version(), [(article_print(d.article), d.body_text) for d in search_docs])
+    kept_files(board.cache, cache_kind(board, "search"), key, writer, lambda w: write_search_index(search_docs, w))
     write_feeds(plan, writer, posters)
     write_kiosk(plan, writer)
     write_short_urls(plan, writer)
@@ -33,6 +38,9 @@ def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[Search
         from generator.share_step import write_shares
 
         write_shares(plan, writer, report)
+    if board.cache is not None:
+        for name in ("search", "wechat"):
+            board.cache.prune(cache_kind(board, name))
 
 
 def stderr_progress(text: str) -> None:

@@ -122,7 +122,7 @@ def article_fingerprints(board: "Board") -> dict[str, str]:
         assets = [(a, public_name(a), board.public[a].name if a in board.public else None) for a in article.assets]
         links = [(target, by_src[target].url if target in by_src else None) for _, _, target in article.article_links]
         # Every field but the absolute path, which no page shows (a moved project keeps its cache).
-        prints[article.src_uri] = digest(repr(replace(article, path=Path(article.src_uri))), assets, links)
+        prints[article.src_uri] = digest(article_print(article), assets, links)
     return prints
 
 
@@ -140,3 +140,49 @@ def shared_fingerprint(plan: "SitePlan", prints: dict[str, str], config_file: Pa
     the urgent banner and whether posters are linked."""
     return digest("page", code_version(), config_file.read_bytes(), tree_digest(theme_dir) if theme_dir else None,
                   plan.nav, [prints[a.src_uri] for a in plan.urgent], posters)
+
+
+# -- files beside the pages (search index, WeChat copy pages) --------------------------------------
+
+class _Recorder:
+    """Passes writes on to the site writer and remembers them, so what a step wrote can be kept whole."""
+
+    def __init__(self, writer) -> None:
+        self.writer = writer
+        self.files: list[tuple[str, bytes, object]] = []
+
+    def write_bytes(self, path: str, data: bytes, owner) -> Path:
+        self.files.append((path, data, owner))
+        return self.writer.write_bytes(path, data, owner)
+
+    def write_text(self, path: str, text: str, owner) -> Path:
+        return self.write_bytes(path, text.encode("utf-8"), owner)
+
+    def __getattr__(self, name: str):
+        return getattr(self.writer, name)
+
+
+def kept_files(cache: BuildCache | None, kind: str, key: str, writer, make) -> None:
+    """Write what make(writer) writes: the files kept under key when there are, else make them and keep them."""
+    if cache is None:
+        make(writer)
+        return
+    kept = cache.get(kind, key)
+    if isinstance(kept, list) and all(isinstance(f, tuple) and len(f) == 3 and isinstance(f[0], str)
+                                      and isinstance(f[1], bytes) for f in kept):
+        for path, data, owner in kept:
+            writer.write_bytes(path, data, owner)
+        return
+    recorder = _Recorder(writer)
+    make(recorder)
+    cache.put(kind, key, recorder.files)
+
+
+def article_print(article: Article) -> str:
+    """Every field of an article (status and short code included) but its absolute path."""
+    return repr(replace(article, path=Path(article.src_uri)))
+
+
+def cache_kind(board: "Board", name: str) -> str:
+    """Board serve keeps its own entries (drafts shown), so it never pushes out those of board build."""
+    return ("preview-" if board.preview else "") + name

@@ -32,7 +32,7 @@ from generator.timeutil import beijing, now_shanghai
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DEBOUNCE_MS = 300  # editors save in several writes; build once they are done
-WATCH_STEP_MS = 500  # how often the watcher looks at the stop flag
+WATCH_STEP_MS = 50  # quiet time after a save before the build starts (watchfiles' step); also how often it looks at the stop flag
 
 
 @dataclass

@@ -24,6 +24,8 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.assets import public_name
+from generator.buildcache import code_version, digest, tree_digest
+from generator.incremental import article_print, cache_kind, kept_files
 from generator.model import Article
 from generator.output.claims import WECHAT as OWNER
 from generator.output.writer import SiteWriter
@@ -166,12 +168,21 @@ def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:
     writer.write_bytes(urls.WECHAT + script_name, script, OWNER)
     env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]))
     page = env.get_template("page.html")
-    for article in plan.board.published:
+    board = plan.board
+    # An article's copy page is made again only when it, the templates or the settings changed (generator.incremental).
+    shared = digest("wechat", code_version(), settings.config_file.read_bytes() if settings.config_file.is_file() else None,
+                    tree_digest(source))
+    kind = cache_kind(board, "wechat")
+    for article in board.published:
         link = settings.full_url(link_path(article))
-        fragment, pictures, has_qr = article_fragment(article, link, article_css)
-        if has_qr:
-            writer.write_bytes(urls.wechat_qr(article.slug), qr_png(link), OWNER)
-        html = page.render(title=article.title, summary=article.summary, author=article.author or settings.committee,
-                           page_href="../" + quote(article.url), pictures=pictures,
-                           article=Markup(fragment), script=script_name)
-        writer.write_text(urls.wechat_path(article.slug), inliner.inline(html), OWNER)
+
+        def make(writer, article=article, link=link) -> None:
+            fragment, pictures, has_qr = article_fragment(article, link, article_css)
+            if has_qr:
+                writer.write_bytes(urls.wechat_qr(article.slug), qr_png(link), OWNER)
+            html = page.render(title=article.title, summary=article.summary, author=article.author or settings.committee,
+                               page_href="../" + quote(article.url), pictures=pictures,
+                               article=Markup(fragment), script=script_name)
+            writer.write_text(urls.wechat_path(article.slug), inliner.inline(html), OWNER)
+
+        kept_files(board.cache, kind, digest(shared, article_print(article), link), writer, make)

@@ -188,3 +188,65 @@ def test_check_writes_no_cache(project: Path) -> None:
     result = run_board(project, "check", "--as-of", AS_OF, env=ENV)
     assert result.returncode == 0, result.stderr
     assert not (project / ".cache" / "build").exists()
+
+
+# -- board serve: a save rebuilds only what it changed, and the page shows it -------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def test_serve_rebuilds_only_the_saved_article(project: Path) -> None:
+    import subprocess
+    import sys
+    import time
+    from urllib.parse import quote
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    page = base + quote("science/2026-11-08-老年人防跌倒/")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", "--as-of", AS_OF],
+                            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**__import__("os").environ, **ENV})
+    try:
+        deadline = time.monotonic() + 120
+        version = None
+        while version is None:
+            assert proc.poll() is None and time.monotonic() < deadline, "board serve did not start"
+            try:
+                version = json.loads(_get(base + "_board/version"))["version"]
+                if version < 1:
+                    version = None
+            except OSError:
+                pass
+            time.sleep(0.2)
+        stats_file = project / ".cache" / "build" / "last-build.json"
+        path = project / "content" / "science" / "2026-11-08-老年人防跌倒.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n预览里马上能看到这一句。\n", encoding="utf-8")
+        deadline, shown = time.monotonic() + 90, False
+        while not shown and time.monotonic() < deadline:  # bounded: at most 90 s of polling
+            time.sleep(0.25)
+            shown = "预览里马上能看到这一句" in _get(page)
+        assert shown, "the saved change never reached the served page"
+        assert "/_board/preview.js" in _get(page)  # the script that reloads the page on the next build
+        stats = json.loads(stats_file.read_text(encoding="utf-8"))
+        assert stats["articles.checked"] == 1 and stats["check.hit"] == ARTICLES - 1
+        assert 0 < stats["pages.rendered"] < stats["pages.reused"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)

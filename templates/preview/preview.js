@@ -7,9 +7,9 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (shown !== null && String(data.version) !== shown) { location.reload(); return; }
-        setTimeout(poll, 700);
+        setTimeout(poll, 250);
       })
       .catch(function () { setTimeout(poll, 2000); });  // the server is restarting or stopped
   }
-  setTimeout(poll, 700);
+  setTimeout(poll, 250);
 })();
