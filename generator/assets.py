@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from generator.attachments import clean_attachment
-from generator.content import read_regular
+from generator.content import read_regular, rel_path
 from generator.images import CONVERTED, FORMATS, Refused, clean_picture
 from generator.messages import Report
 from generator.model import ASSET_SUFFIXES, Article
@@ -54,8 +54,8 @@ def prepare_assets(articles: Iterable[Article], files: set[str], settings: Setti
     cache = settings.project_root / ".cache" / "public"
     prepared: dict[str, Path] = {}
     for asset in sorted(users):
-        source = settings.content_dir / asset
-        shown = f"{settings.content_dir.name}/{asset}"
+        source = settings.content_path(asset)
+        shown = rel_path(source, settings.project_root)
         try:
             if source.suffix.lower() not in PUBLISHED:
                 raise Refused("attachment.unsupported", f"“{source.suffix or source.name}”文件不能发布（读者打不开，或可能带病毒）。"

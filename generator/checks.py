@@ -24,7 +24,8 @@ from generator.summary import cut_summary
 from generator.timeutil import BadDate, beijing, parse_time
 
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover",
-              "pinned", "urgent", "draft", "event", "poster", "consent", "slug", "share", "editor", "approved_by")
+              "pinned", "urgent", "draft", "event", "poster", "consent", "slug", "share", "editor", "approved_by",
+              "communities")
 MAX_TITLE, MAX_SUMMARY, MAX_AUTHOR, MAX_TAG, MAX_TAGS, MAX_LOCATION = 64, 120, 64, 20, 10, 100
 MAX_SLUG_BYTES = 240  # <slug>.pdf, <slug>.svg and the page folder must stay under file systems' 255 bytes
 _ANGLE = re.compile(r"[<>]")  # front matter is text, never HTML: keeps every template safe
@@ -98,6 +99,10 @@ class _Checker:
                                   f"“{key}”像是想写草稿 draft，但写法不对，这篇文章会被当成正式文章发布出去。"
                                   "还没写完请改成 draft: true（全部小写的英文，英文冒号后加空格）；要发布请删掉这一行。",
                                   code="frontmatter.draft_misspelled")
+            elif key == "communities":  # generator.street takes it off the street's own articles before these checks
+                self.warning("communities", "communities（发到哪些社区）只对街道的文章起作用（街道项目根目录 content 文件夹里的文章）。"
+                             "这篇文章只在本社区发布，这一行不起作用，请删掉它；要发给别的社区，请交给街道发布。",
+                             code="street.communities_outside")
             elif str(key) not in KNOWN_KEYS:
                 near = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.6)
                 hint = f"是不是想写 {near[0]}？" if near else f"可用的名称有：{'、'.join(KNOWN_KEYS)}。"

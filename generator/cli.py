@@ -25,7 +25,9 @@ argparse_zh.install()
 # How a value is named in help and usage errors when a command does not name it itself.
 METAVARS = {"as_of": "时间", "site_dir": "文件夹", "out": "文件夹", "config_file": "设置文件", "dev_addr": "地址:端口",
             "limit": "个数", "target": "目标", "interval": "分钟", "log": "文件", "type": "类型", "title": "标题",
-            "paths": "文章文件"}
+            "paths": "文章文件", "community": "社区代号"}
+
+COMMUNITY_HELP = "街道项目：只处理这一个社区（communities 文件夹里的社区代号，例如 xingfuli）"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,11 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断哪些文章已发布、已过期（默认：现在）")
     build.add_argument("--site-dir", type=Path, metavar="文件夹", help="输出文件夹（默认：site）")
     build.add_argument("--no-posters", action="store_true", help="不生成海报（更快）")
+    build.add_argument("--community", help=COMMUNITY_HELP)
 
     check = sub.add_parser("check", help="只检查文章，不生成网站", description="只检查文章，不生成网站")
     check.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断发布状态（默认：现在）")
     check.add_argument("--fix-encoding", action="store_true",
                        help="把 GBK、UTF-16 等编码的文章改存为 UTF-8（原文件另存为 .orig）")
+    check.add_argument("--community", help=COMMUNITY_HELP)
 
     new = sub.add_parser("new", help="按模板新建一篇文章", description="按模板新建一篇文章")
     new.add_argument("type", metavar="类型", help=f"文章类型：{types_text()}")
@@ -78,10 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--lan", action="store_true",
                        help="让同一个 Wi-Fi 里的手机也能打开预览（会显示手机用的地址和二维码）")
     serve.add_argument("--as-of", type=_as_of, metavar="时间", help="按这个时间判断发布状态（默认：现在）")
+    serve.add_argument("--community", help=COMMUNITY_HELP)
 
     poster = sub.add_parser("poster", help="只生成指定文章的海报，用于打样", description="只生成指定文章的海报，用于打样")
     poster.add_argument("paths", metavar="文章文件", nargs="+", type=Path, help="文章文件，例如 content/notices/2026-11-20-冬季大扫除.md")
     poster.add_argument("--out", type=Path, metavar="文件夹", default=Path("proof"), help="海报放在哪个文件夹（默认：proof）")
+    poster.add_argument("--community", help=COMMUNITY_HELP)
     add_publish_commands(sub)
     add_user_commands(sub)
     return parser
@@ -152,6 +158,8 @@ def load(args: argparse.Namespace, report: Report, site_dir: Path | None = None,
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if _street_root(args) is not None and not args.community:
+        return _check_street(args)
     report = Report()
     if args.fix_encoding:
         from generator.encoding_fix import fix_encodings
@@ -187,6 +195,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.output import StagedBuild, TargetRefused
     from generator.output.faults import machine_fault
 
+    if _street_root(args) is not None:
+        return _build_street(args)
     started = time.monotonic()
     report = Report()
     board = load(args, report, args.site_dir.resolve() if args.site_dir else None)
@@ -243,12 +253,19 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.preview import serve
 
+    if _street_root(args) is not None and not args.community:
+        return _usage("board serve", "这是街道项目，请用 --community 指定预览哪个社区，例如 board serve --community "
+                      + (_community_ids(args)[:1] or ["xingfuli"])[0])
+
     return serve(args.config_file.resolve(), args.dev_addr, args.as_of, lan=args.lan)
 
 
 def cmd_poster(args: argparse.Namespace) -> int:
     from generator.proof import proof_posters
 
+    if _street_root(args) is not None and not args.community:
+        return _usage("board poster", "这是街道项目，请用 --community 指定用哪个社区的抬头打样，例如 board poster --community "
+                      + (_community_ids(args)[:1] or ["xingfuli"])[0] + " content/notices/文章.md")
     report = Report()
     board = load(args, report)
     if board is None:
@@ -269,12 +286,14 @@ def add_publish_commands(sub) -> None:
     nxt = sub.add_parser("next", help="列出接下来网站会自动变化的时间（定时发布、到期撤下、活动结束）")
     nxt.add_argument("--as-of", type=_as_of, help="从这个时间往后列（默认：现在）")
     nxt.add_argument("--limit", type=int, default=None, help="最多列出几个时间点（默认：全部）")
+    nxt.add_argument("--community", help=COMMUNITY_HELP)
 
     publish = sub.add_parser("publish", help="生成网站，再发布到 mkdocs.yml 里 deploy 设置的目标")
     publish.add_argument("target", nargs="?", help="只发布到这个目标（deploy 里的 name；默认：全部）")
     publish.add_argument("--dry-run", action="store_true", help="只列出会上传、删除哪些文件，不真正发布")
     publish.add_argument("--rollback", action="store_true", help="退回到上一次发布的版本（本机文件夹和 SSH 目标）")
     publish.add_argument("--as-of", type=_as_of, help="按这个时间判断哪些文章已发布、已过期（默认：现在）")
+    publish.add_argument("--community", help="街道项目：只重新生成这一个社区，再发布整个街道的网站")
 
     watch = sub.add_parser("watch", help="一直运行：文章有改动、到了定时发布或过期的时间，就自动生成并发布")
     watch.add_argument("--interval", type=int, default=30, help="即使没有变化，也每隔多少分钟发布一次（默认：30）")
@@ -284,6 +303,8 @@ def add_publish_commands(sub) -> None:
 def cmd_next(args: argparse.Namespace) -> int:
     from generator.publish.moments import moment_lines
 
+    if _street_root(args) is not None and not args.community:
+        return _next_street(args)
     report = Report()
     board = load(args, report, write_cache=False)
     print_messages(report)
@@ -304,8 +325,10 @@ def cmd_next(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from generator.publish.run import publish
 
+    if args.community:  # a street: rebuild this community, publish the street's whole site to the street's targets
+        args.config_file = args.street_config
     return publish(args.config_file, target=args.target, dry_run=args.dry_run, rollback=args.rollback,
-                   as_of=args.as_of)
+                   as_of=args.as_of, community=args.community)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -321,6 +344,9 @@ COMMANDS = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "serve": cmd
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        problem = _choose_community(args)
+        if problem is not None:
+            return problem
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("已中断。线上的网站保持原样。", file=sys.stderr)
@@ -331,3 +357,115 @@ def main(argv: list[str] | None = None) -> int:
         print(f"board：程序内部出错（{type(exc).__name__}: {exc}）。线上的网站保持原样。"
               "请把这段话发给技术人员；设置环境变量 BOARD_DEBUG=1 可看到详细信息。", file=sys.stderr)
         return 1
+
+
+# -- a street project: many communities (generator/street.py) --------------------------------------
+
+def _usage(command: str, text: str) -> int:
+    print(f"{command}：{text}。", file=sys.stderr)
+    return 2
+
+
+def _street_root(args: argparse.Namespace) -> Path | None:
+    """The street's folder when -f names a street project's own mkdocs.yml (not a community's)."""
+    from generator.street import is_street
+
+    root = getattr(args, "street_root", None) or args.config_file.resolve().parent
+    return root if is_street(root) else None
+
+
+def _community_ids(args: argparse.Namespace) -> list[str]:
+    from generator.street import COMMUNITIES, CONFIG
+
+    root = _street_root(args)
+    return sorted(p.name for p in (root / COMMUNITIES).iterdir() if (p / CONFIG).is_file()) if root else []
+
+
+def _choose_community(args: argparse.Namespace) -> int | None:
+    """`--community ID`: act on that community's mkdocs.yml (the street's own is kept as args.street_config)."""
+    from generator.street import community_config
+
+    community = getattr(args, "community", None)
+    if not community:
+        return None
+    root = _street_root(args)
+    if root is None:
+        return _usage(f"board {args.command}", f"--community 只用于街道项目（有 communities 文件夹的项目），"
+                      f"{args.config_file.resolve().parent} 里没有 communities 文件夹")
+    ids = _community_ids(args)
+    if community not in ids:
+        return _usage(f"board {args.command}", f"没有叫“{community}”的社区。本街道的社区有：{'、'.join(ids) or '（还没有）'}")
+    args.street_root = root
+    args.street_config = args.config_file
+    args.config_file = community_config(root, community)
+    return None
+
+
+def _check_street(args: argparse.Namespace) -> int:
+    from generator.street import check_street
+
+    root = _street_root(args)
+    report = Report()
+    if args.fix_encoding:
+        from generator.encoding_fix import fix_encodings
+        from generator.settings import load_settings
+
+        for config in [root / "mkdocs.yml", *(root / "communities" / i / "mkdocs.yml" for i in _community_ids(args))]:
+            settings = load_settings(config, Report())
+            if settings is not None:
+                for line in fix_encodings(settings):
+                    print(line)
+    counts = check_street(root, getattr(args, "as_of", None) or now_shanghai(), report)
+    print_messages(report)
+    if counts is None or not report.ok:
+        print(f"检查未通过：{len(report.errors)} 个错误，{len(report.warnings)} 个警告。请按上面的提示修改后再试。", file=sys.stderr)
+        return 1
+    print(f"检查通过：{counts['communities']} 个社区，共 {sum(counts.get(s, 0) for s in ('current', 'expired', 'scheduled', 'draft'))} 篇"
+          f"（每个社区分别计算，街道文章在每个社区各算一篇；在期 {counts.get('current', 0)}，已过期 {counts.get('expired', 0)}，"
+          f"定时发布 {counts.get('scheduled', 0)}，草稿 {counts.get('draft', 0)}），{len(report.warnings)} 个警告。")
+    return 0
+
+
+def _build_street(args: argparse.Namespace) -> int:
+    from generator.output import TargetRefused
+    from generator.output.faults import machine_fault
+    from generator.street import build_street, print_progress
+
+    started = time.monotonic()
+    root = _street_root(args)
+    report = Report()
+    site_dir = args.site_dir.resolve() if args.site_dir else None
+    try:
+        site = build_street(root, args.as_of or now_shanghai(), report, posters=not args.no_posters, site_dir=site_dir,
+                            only=args.community, say=print_progress)
+    except TargetRefused as exc:
+        print_messages(report)
+        print(f"board：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the machine's fault (disk full, no permission), not the staff's
+        print_messages(report)
+        if os.environ.get("BOARD_DEBUG"):
+            traceback.print_exc()
+        print(f"board：{machine_fault(exc, site_dir or root / 'site')}", file=sys.stderr)
+        return 1
+    print_messages(report)
+    if site is None:
+        print(f"没有生成网站：{len(report.errors)} 个错误。线上的网站保持原样（所有社区都没有变）。请按上面的提示修改后再试。",
+              file=sys.stderr)
+        return 1
+    shown = os.path.relpath(site) if site.is_relative_to(Path.cwd()) else str(site)
+    what = f"社区 {args.community} 已重新生成" if args.community else "所有社区已生成"
+    print(f"完成：{what}，街道网站在 {shown}/（总页面 {shown}/index.html，用时 {time.monotonic() - started:.1f} 秒）。")
+    return 0
+
+
+def _next_street(args: argparse.Namespace) -> int:
+    """`board next` of a street: each community's moments, under its id."""
+    status = 0
+    for community in _community_ids(args):
+        print(f"== 社区 {community} ==")
+        sub = argparse.Namespace(**vars(args))
+        sub.community = community
+        _choose_community(sub)
+        status = max(status, cmd_next(sub))
+    return status

@@ -77,6 +77,8 @@ def manifest(plan: SitePlan, articles: list[Article], posters: bool) -> dict:
             entry["poster"] = entry["share"] = None
         if article.status is Status.CURRENT:  # where the kiosk's lines may break (generator/phrases.py)
             entry["breaks"] = kiosk_breaks(entry, keep)
+        if board.settings.street is not None:  # a community of a street project (output contract)
+            entry["from_street"] = article.from_street
         entries.append(entry)
     return {
         "generated_at": iso(now_shanghai()),

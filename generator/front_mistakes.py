@@ -18,7 +18,7 @@ _ASCII_KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 # Keys whose value may follow the colon without a space only by mistake (`title:关于…`).
 KNOWN_KEYS = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover", "pinned",
               "urgent", "draft", "event", "poster", "consent", "slug", "share", "editor", "approved_by",
-              "start", "end", "location", "size", "orientation")
+              "start", "end", "location", "size", "orientation", "communities")
 _BLOCK_SCALAR = re.compile(r":[ \t]*[|>][+-]?[0-9]?[ \t]*(#.*)?$")
 _BULLETS = "－—–‐‑·•●・"  # what Word, WPS and Chinese input methods put where "- " belongs
 _LIST_NO_SPACE = re.compile(rf"^(?P<lead>[ \t]*)(?:-(?P<glued>[^\s\-])|(?P<bullet>[{_BULLETS}])[ \t\u3000]*(?=\S))")

@@ -50,7 +50,7 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     found = scan_content(settings.content_dir, report, settings.project_root)
     refused = check_file_names(found, settings.content_dir, settings.project_root, report)
     prompts = template_prompts(settings.templates_dir / "new")
-    cache = BuildCache(settings.project_root, write=write_cache)
+    cache = BuildCache(settings.config_file.parent, write=write_cache)  # beside mkdocs.yml: one per community of a street
     checker = ArticleChecker(cache, settings.content_dir, settings.project_root, settings.public_phones, prompts,
                              found.files, as_of)
     for path in found.articles:
@@ -59,6 +59,10 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
         article = checker.check(path, report)  # a file unchanged since the last build is not parsed again
         if article is not None:
             articles.append(article)
+    if settings.street is not None:  # a community of a street project: the street's articles for it
+        from generator.street import street_articles
+
+        articles += street_articles(settings, as_of, report, prompts, found.files)
     cache.prune("check")
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)

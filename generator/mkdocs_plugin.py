@@ -260,7 +260,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if not self.incremental or not settings.config_file.is_file():
             self.cache = None
             return {}
-        self.cache = plan.board.cache or BuildCache(settings.project_root)
+        self.cache = plan.board.cache or BuildCache(settings.config_file.parent)
         prints = article_fingerprints(plan.board)
         theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         shared = shared_fingerprint(plan, prints, settings.config_file, theme_dir, self._posters_on())

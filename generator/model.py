@@ -123,6 +123,7 @@ class Article:
     assets: tuple[str, ...] = ()  # files it uses (cover, images, attachments), relative to content/
     slug_line: int = 1  # line of `slug:` (1 when the slug is the file name)
     short_code: str = ""  # its short URL's code, the same in every build (generator.shorturls)
+    from_street: bool = False  # a street office's article shown in a community (generator/street.py)
 
     @property
     def type_label(self) -> str:

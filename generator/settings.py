@@ -26,6 +26,7 @@ from generator.front_mistakes import COLON_FIX, describe_invisible, find_slips, 
 from generator.messages import Report
 
 BOARD = "board"  # options under `plugins: - board:`
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # the board's own (this repository's)
 TOP = "top"  # mkdocs.yml's own top-level names that the board reads too
 
 Fail = Callable[..., None]  # fail(text, code="settings.x", at=(sub-path inside the option,))
@@ -271,6 +272,7 @@ SCHEMA: tuple[Option, ...] = (
     Option("police_beian", "公安备案号", Text(example="浙公网安备33010602000000号"), ""),
     Option("deploy", "发布目标", DeployTargets(), ()),
     Option("review", "发布前审核", Boolean(), False),
+    Option("street_office", "街道办事处名称", Text(example="和平街道办事处"), ""),  # a street project's articles' author
 )
 OPTIONS: dict[str, Option] = {o.name: o for o in SCHEMA}
 BOARD_OPTIONS: dict[str, Option] = {o.name: o for o in SCHEMA if o.section == BOARD}
@@ -285,7 +287,8 @@ class Settings:
     def __init__(self, project_root: Path, config_file: Path, values: dict[str, Any],
                  lines: dict[tuple, tuple[str, int]] | None = None) -> None:
         self.__dict__.update(project_root=project_root, config_file=config_file, values=values,
-                             lines=lines or {}, templates_dir=project_root / "templates")
+                             lines=lines or {}, templates_dir=project_root / "templates",
+                             street=None)  # a community of a street project: its generator.street.StreetLink
 
     @classmethod
     def defaults(cls, project_root: Path, config_file: Path | None = None) -> "Settings":
@@ -310,6 +313,12 @@ class Settings:
     @property
     def content_dir(self) -> Path:
         return self.values["docs_dir"]
+
+    def content_path(self, src_uri: str) -> Path:
+        """The file behind a content-relative path (a street article's files live in the street's content/)."""
+        if self.street is not None:
+            return self.street.content_path(src_uri, self.content_dir)
+        return self.content_dir / src_uri
 
     def where(self, name: str, *at: str | int) -> tuple[str, int]:
         """(file, line) of an option in mkdocs.yml, or of a part of it (`where("deploy", 0, "path")`),
@@ -477,11 +486,20 @@ def _read(path: Path, root: Path, report: Report, depth: int = 0) -> _Doc | None
 
 def load_settings(config_file: Path, report: Report, site_dir: Path | None = None) -> Settings | None:
     """Read and check mkdocs.yml; problems become `mkdocs.yml:LINE:` messages. None if unreadable."""
+    from generator.street import street_link
+
     config_file = config_file.resolve()
-    doc = _read(config_file, config_file.parent, report)
+    link = street_link(config_file)  # a community of a street project: paths are named from the street's folder
+    doc = _read(config_file, link.root if link else config_file.parent, report)
     if doc is None:
         return None
-    return settings_from_mapping(doc.data, config_file.parent, config_file, report, site_dir, doc)
+    if link is not None and site_dir is None:
+        site_dir = link.site_dir / link.id
+    settings = settings_from_mapping(doc.data, config_file.parent, config_file, report, site_dir, doc,
+                                     project_root=link.root if link else None)
+    if link is not None:
+        settings.street = link.for_community(settings)
+    return settings
 
 
 def _board_options(config: dict[str, Any]) -> tuple[tuple, Any] | None:
@@ -519,11 +537,15 @@ def unsafe_site_dir(settings: Settings) -> str | None:
 
 
 def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path, report: Report,
-                          site_dir: Path | None = None, doc: _Doc | None = None) -> Settings:
-    """Check every option of SCHEMA in the mkdocs.yml mapping, once; unknown options are warnings."""
+                          site_dir: Path | None = None, doc: _Doc | None = None,
+                          project_root: Path | None = None) -> Settings:
+    """Check every option of SCHEMA in the mkdocs.yml mapping, once; unknown options are warnings.
+    Folders are read from `root` (mkdocs.yml's folder, as MkDocs does); files are named in messages
+    from `project_root` (the street's folder for a community of a street project), default `root`."""
     root = root.resolve()
+    shown_root = (project_root or root).resolve()
     doc = doc or _Doc(config)
-    top = (_shown_path(config_file, root), 1)
+    top = (_shown_path(config_file, shown_root), 1)
     found = _board_options(config)
     if found is None:
         report.error(*doc.where(("plugins",), top), "mkdocs.yml 的 plugins 里没有 board，网站不会按公告栏生成。"
@@ -563,7 +585,10 @@ def settings_from_mapping(config: dict[str, Any], root: Path, config_file: Path,
         values[option.name] = checked
     if site_dir is not None:
         values["site_dir"] = site_dir.resolve()
-    settings = Settings(root, config_file, values, lines)
+    settings = Settings(shown_root, config_file, values, lines)
+    if shown_root != root:  # a community's own templates/, else its street's, else the board's own
+        settings.templates_dir = next((d for d in (root / "templates", shown_root / "templates") if d.is_dir()),
+                                      PACKAGE_TEMPLATES)
     _unknown_options(options, board_path, config, doc, top, report)
     problem = unsafe_site_dir(settings)
     if problem:

@@ -87,3 +87,13 @@ def wechat_qr(slug: str) -> str:
 def asset_path(src_uri: str) -> str:
     """A file beside the articles keeps its place under content/."""
     return src_uri
+
+
+# -- a street project (generator/street.py) -------------------------------------------------------
+STREET_FILES = "street/"  # in each community's site: the pictures and attachments of the street's articles
+PORTAL = "index.html"  # the street portal, at the root of the street's site folder
+
+
+def community_url(community_id: str) -> str:
+    """A community's site inside the street's site folder."""
+    return f"{community_id}/"

@@ -39,6 +39,20 @@ def copy_project(dest: Path, with_content: bool = True) -> Path:
     return dest
 
 
+STREET_EXAMPLE = ROOT / "examples" / "street"
+STREET_IDS = ("cuiyuan", "hepingli", "xingfuli")
+
+
+def copy_street(dest: Path) -> Path:
+    """examples/street with this project's templates/ copied in, as the README tells a street's IT person."""
+    shutil.copytree(STREET_EXAMPLE, dest, ignore=shutil.ignore_patterns("site", ".cache", ".site*"))
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    config = dest / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("../../../../templates/overrides",
+                                                                 "../../templates/overrides"), encoding="utf-8")
+    return dest
+
+
 def run_board(project: Path, *args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run the real command line, as staff would, in `project`."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True,

@@ -61,7 +61,8 @@ def _targets(config_file: Path, name: str | None) -> tuple[object, list[Target]]
 
 
 def publish(config_file: Path, target: str | None = None, dry_run: bool = False, rollback: bool = False,
-            as_of: datetime | None = None) -> int:
+            as_of: datetime | None = None, community: str | None = None) -> int:
+    """`community`: in a street project, rebuild only that community (the street's whole site is published)."""
     found = _targets(config_file, target)
     if isinstance(found, int):
         return found
@@ -72,6 +73,7 @@ def publish(config_file: Path, target: str | None = None, dry_run: bool = False,
         from generator.cli import main as board
 
         argv = ["-f", str(config_file), "build"] + (["--as-of", beijing(as_of, "minute")] if as_of else [])
+        argv += ["--community", community] if community else []
         if board(argv) != 0:
             say("没有发布：网站没有生成成功（见上面的提示）。线上的网站保持原样。")
             return 1

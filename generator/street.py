@@ -1,0 +1,474 @@
+"""A street project: one street office, many community boards.
+
+Layout (content contract): `communities/<id>/` each a whole community project (mkdocs.yml, content/,
+optional templates/), the street's own articles in the root `content/`, naming their communities with
+`communities:` (absent: all). Each community is built exactly as a single-community project; the only
+additions are made here:
+
+- `street_link` tells `load_settings` that a mkdocs.yml is a community's: its files are then named from
+  the street's folder, its site goes to `<street site>/<id>/`, and `settings.street` is set;
+- `street_articles` (called by `load_board`) adds the street's articles that name this community, checked
+  against this community's own settings (its public phones) and marked as the street office's;
+- `build_street` / `check_street` run every community (in parallel, one process per core) and write the
+  portal `<street site>/index.html` from the communities' own board.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from generator import urls
+from generator.messages import Message, Report
+from generator.settings import PACKAGE_TEMPLATES
+
+COMMUNITIES = "communities"
+CONFIG = "mkdocs.yml"
+STREET = urls.STREET_FILES.rstrip("/")  # a street article's src_uri and files live under street/ in a community
+ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+MAX_ID = 32
+DEFAULT_OFFICE = "街道办事处"
+ID_RULE = "社区代号只能用小写英文字母、数字和连字符（-），以字母开头，不超过 32 个字符，例如 xingfuli、heping-2"
+
+
+# -- which project is this --------------------------------------------------------------------------
+
+def is_street(root: Path) -> bool:
+    """A project with a communities/ folder is a street project."""
+    return (root / COMMUNITIES).is_dir()
+
+
+def community_config(root: Path, community_id: str) -> Path:
+    return root / COMMUNITIES / community_id / CONFIG
+
+
+@dataclass(frozen=True)
+class StreetLink:
+    """What a community of a street project knows of its street (`settings.street`)."""
+
+    root: Path  # the street project's folder
+    id: str
+    site_dir: Path  # the street's site folder; this community's site is site_dir/<id>
+    ids: tuple[str, ...] = ()  # every community of the street
+    office: str = DEFAULT_OFFICE  # the street office: author of its articles
+    public_phones: tuple[str, ...] = ()  # the street's own public numbers (its root mkdocs.yml)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    def content_path(self, src_uri: str, own_content: Path) -> Path:
+        if src_uri.startswith(STREET + "/"):
+            return self.content_dir / src_uri[len(STREET) + 1:]
+        return own_content / src_uri
+
+    def for_community(self, settings) -> "StreetLink":
+        return replace(self, office=settings.street_office or self.office)
+
+
+def street_link(config_file: Path) -> StreetLink | None:
+    """The street of `<street>/communities/<id>/mkdocs.yml`, or None for any other settings file."""
+    folder = config_file.parent
+    root = folder.parent.parent
+    if folder.parent.name != COMMUNITIES or not (root / CONFIG).is_file():
+        return None
+    from generator.settings import load_settings
+
+    street = load_settings(root / CONFIG, Report())  # its mistakes are reported by the street's own check
+    ids = tuple(sorted(p.name for p in (root / COMMUNITIES).iterdir() if (p / CONFIG).is_file()))
+    if street is None:
+        return StreetLink(root, folder.name, root / "site", ids)
+    return StreetLink(root, folder.name, street.site_dir, ids, street.street_office or DEFAULT_OFFICE,
+                      tuple(street.public_phones))
+
+
+# -- the street's articles in one community -----------------------------------------------------------
+
+def street_articles(settings, as_of: datetime, report: Report, prompts, files: set[str]) -> list:
+    """The street's articles that name this community, checked as its own (its public phones, its
+    as-of time), marked as the street office's; their files join `files` under street/."""
+    from generator.checks import check_article
+    from generator.content import read_article, scan_content
+    from generator.filenames import check_file_names
+    from generator.unfinished import check_prompts
+
+    link: StreetLink = settings.street
+    content = link.content_dir
+    if not content.is_dir():
+        return []
+    found = scan_content(content, report, link.root)
+    refused = check_file_names(found, content, link.root, report)
+    phones = tuple(dict.fromkeys((*settings.public_phones, *link.public_phones)))
+    articles = []
+    for path in found.articles:
+        if path in refused:
+            continue
+        raw = read_article(path, link.root, content, report)
+        if raw is None:
+            continue
+        if link.id not in named_communities(raw, link, report):
+            continue
+        if raw.front.get("draft") is not True:
+            check_prompts(raw, prompts, report)
+        if not raw.front.get("author"):  # a street notice is signed by the street office
+            raw.front["author"] = link.office
+        article = check_article(raw, content, report, phones, as_of)
+        if article is not None:
+            articles.append(_as_street_article(article, link))
+    files.update(f"{STREET}/{name}" for name in found.files)
+    return articles
+
+
+def _as_street_article(article, link: StreetLink):
+    """In the community's site a street article's own paths sit under street/ (never clashing with the
+    community's files); its author is the street office."""
+    prefix = STREET + "/"
+    article.src_uri = prefix + article.src_uri
+    article.assets = tuple(prefix + a for a in article.assets)
+    article.cover = prefix + article.cover if article.cover else None
+    article.article_links = tuple((line, written, prefix + target) for line, written, target in article.article_links)
+    if not article.author:
+        article.author = link.office
+    elif link.office not in article.author:
+        article.author = f"{link.office}{article.author}"  # 平安办 -> 和平街道办事处平安办
+    article.from_street = True
+    return article
+
+
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def named_communities(raw, link: StreetLink, report: Report) -> tuple[str, ...]:
+    """The ids a street article's `communities:` names (all when absent); each wrong entry is an error.
+    The key is taken off the front matter: the article checks do not know it."""
+    if "communities" not in raw.front:
+        return link.ids
+    value = raw.front.pop("communities")
+    line = raw.line_of("communities")
+    if value is None or value == [] or value == "":
+        report.warning(raw.source, line, "communities 后面什么也没写，这篇文章不会出现在任何社区。"
+                       "要发给所有社区，请删掉这一行；要发给某几个社区，请写上它们的代号，例如 [xingfuli, hepingli]。",
+                       code="street.communities_empty")
+        return ()
+    if isinstance(value, str):
+        items = [v for v in _SEPARATORS.split(value) if v]
+    elif isinstance(value, list):
+        items = value
+    else:
+        report.error(raw.source, line, "communities 应是社区代号的列表，例如 communities: [xingfuli, hepingli]。",
+                     code="street.communities_not_list")
+        return ()
+    lines = _item_lines(raw, line, len(items))
+    named: list[str] = []
+    for number, item in enumerate(items):
+        text = str(item).strip() if isinstance(item, (str, int)) else ""
+        at = lines[number]
+        if text in link.ids:
+            named.append(text)
+            continue
+        known = "、".join(f"{i}（{name}）" for i, name in community_names(link).items()) or "（还没有社区）"
+        if not ID.match(text) or len(text) > MAX_ID:
+            meant = next((i for i, name in community_names(link).items() if text and text in name), None)
+            hint = f"是不是想写 {meant}？" if meant else ""
+            report.error(raw.source, at, f"communities 里的“{item}”不是社区代号。communities 里要写社区的代号（communities "
+                         f"文件夹里各社区文件夹的名字），不是中文名。{hint}本街道的社区有：{known}。", code="street.bad_community_id")
+        else:
+            report.error(raw.source, at, f"communities 里的“{text}”不是本街道的社区：communities 文件夹里没有 {text}。"
+                         f"请检查拼写。本街道的社区有：{known}。", code="street.unknown_community")
+    return tuple(named)
+
+
+def _item_lines(raw, key_line: int, count: int) -> list[int]:
+    """The file line of each item of a `communities:` list (block or flow style); the key's line when unsure."""
+    try:
+        lines = raw.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return [key_line] * count
+    found: list[int] = []
+    for number in range(key_line, min(len(lines), raw.front_end_line - 1)):
+        text = lines[number].strip()
+        if not text.startswith("-"):
+            break
+        found.append(number + 1)
+    return found if len(found) == count else [key_line] * count
+
+
+def community_names(link: StreetLink) -> dict[str, str]:
+    """id -> the community's name, for messages (read only when a message needs it)."""
+    from generator.settings import load_settings
+
+    names = {}
+    for community_id in link.ids:
+        settings = load_settings(community_config(link.root, community_id), Report())
+        names[community_id] = settings.community if settings is not None else community_id
+    return names
+
+
+# -- the street as a whole ---------------------------------------------------------------------------
+
+@dataclass
+class Street:
+    root: Path
+    settings: object  # the root mkdocs.yml's Settings
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def office(self) -> str:
+        return self.settings.street_office or DEFAULT_OFFICE
+
+
+def load_street(root: Path, report: Report, site_dir: Path | None = None) -> Street | None:
+    """The street's own settings and its communities, with every mistake in their layout."""
+    from generator.settings import load_settings
+
+    settings = load_settings(root / CONFIG, report, site_dir)
+    if settings is None:
+        return None
+    street = Street(root, settings)
+    folders = sorted(p for p in (root / COMMUNITIES).iterdir() if not p.name.startswith((".", "_")))
+    for folder in folders:
+        shown = f"{COMMUNITIES}/{folder.name}"
+        if not folder.is_dir():
+            report.warning(shown, 1, f"communities 文件夹里应只有各社区的文件夹，“{folder.name}”是一个文件，不会用到。"
+                           "请把它移走。", code="street.stray_file")
+            continue
+        if not ID.match(folder.name) or len(folder.name) > MAX_ID:
+            report.error(f"{shown}/{CONFIG}" if (folder / CONFIG).is_file() else shown, 1,
+                         f"社区文件夹的名字“{folder.name}”不能用作社区代号（它会成为网址 …/{folder.name}/）。"
+                         f"{ID_RULE}。请给文件夹改名。", code="street.bad_id")
+            continue
+        if not (folder / CONFIG).is_file():
+            report.error(shown, 1, f"社区文件夹 {folder.name} 里没有 {CONFIG}。每个社区都要有自己的 {CONFIG}，"
+                         f"第一行可以写 INHERIT: ../../{CONFIG}（沿用街道的设置），再写本社区的名称、电话等。",
+                         code="street.no_settings")
+            continue
+        street.ids.append(folder.name)
+    if not street.ids and report.ok:
+        report.error(COMMUNITIES, 1, "communities 文件夹里还没有社区。请为每个社区建一个文件夹（例如 communities/xingfuli/），"
+                     f"里面放 {CONFIG} 和 content 文件夹。", code="street.no_communities")
+    return street
+
+
+def check_communities_apart(street: Street, report: Report) -> None:
+    """Two communities must not publish to the same address: their QR codes and feeds would mix."""
+    from generator.settings import load_settings
+
+    seen: dict[str, str] = {}
+    for community_id in street.ids:
+        settings = load_settings(community_config(street.root, community_id), Report())
+        if settings is None or not settings.site_url:
+            continue
+        other = seen.get(settings.site_url)
+        if other is not None:
+            where = settings.where("site_url")
+            if where[0] == CONFIG:  # inherited from the street: point at the community's own file
+                where = (f"{COMMUNITIES}/{community_id}/{CONFIG}", 1)
+            report.error(*where, f"社区 {community_id} 的网站地址 site_url（{settings.site_url}）和社区 {other} 的一样。"
+                         "两个社区的网站不能用同一个地址，否则海报二维码和订阅会指错社区。请在本社区的 "
+                         f"{CONFIG} 里写上自己的 site_url，例如 {settings.site_url.rstrip('/')}/{community_id}/。",
+                         code="street.same_site_url")
+        else:
+            seen[settings.site_url] = community_id
+
+
+def _unique(messages: list[Message]) -> Report:
+    """A street article is checked once per community it names: each message said once."""
+    return Report(list(dict.fromkeys(messages)))
+
+
+# -- running each community ---------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    community_id: str
+    ok: bool
+    messages: list[Message]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _check_one(root: str, community_id: str, as_of: datetime) -> Outcome:
+    from generator.cli import check_outputs
+    from generator.load import load_board
+    from generator.settings import load_settings
+
+    report = Report()
+    settings = load_settings(community_config(Path(root), community_id), report)
+    if settings is None:
+        return Outcome(community_id, False, report.messages)
+    board = load_board(settings, as_of, report, write_cache=False)
+    check_outputs(board, report)
+    counts = {s: sum(1 for a in board.articles if a.status.value == s) for s in ("current", "expired", "scheduled", "draft")}
+    return Outcome(community_id, report.ok, report.messages, counts)
+
+
+def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters: bool) -> Outcome:
+    from generator.cli import check_outputs
+    from generator.load import load_board
+    from generator.mkdocs_plugin import render_site
+    from generator.output.faults import machine_fault
+    from generator.settings import load_settings
+
+    report = Report()
+    settings = load_settings(community_config(Path(root), community_id), report, Path(out))
+    if settings is None:
+        return Outcome(community_id, False, report.messages)
+    board = load_board(settings, as_of, report)
+    check_outputs(board, report)
+    if not report.ok:
+        return Outcome(community_id, False, report.messages)
+    try:
+        ok = render_site(board, Path(out), posters=posters and settings.posters, report=report)
+    except OSError as exc:
+        report.error(f"{COMMUNITIES}/{community_id}/{CONFIG}", 1, machine_fault(exc, Path(out)), code="build.machine")
+        ok = False
+    return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)})
+
+
+def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str], None]) -> list[Outcome]:
+    """Every community's job, one process per core (each community is a whole, separate build)."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        return [task(*job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(task, *job) for job in jobs]
+        outcomes = []
+        for job, future in zip(jobs, futures):
+            outcomes.append(future.result())
+            say(f"  社区 {job[1]}：{'完成' if outcomes[-1].ok else '有错误'}")
+        return outcomes
+
+
+def check_street(root: Path, as_of: datetime, report: Report) -> dict[str, int] | None:
+    """`board check` of a street: the street's layout and every community, files named from the street's folder."""
+    street = load_street(root, report)
+    if street is None or not street.ids:
+        return None
+    check_communities_apart(street, report)
+    outcomes = run_each(_check_one, [(str(root), i, as_of) for i in street.ids], lambda text: None)
+    report.extend(_unique([m for o in outcomes for m in o.messages]))
+    total: dict[str, int] = {"communities": len(street.ids)}
+    for outcome in outcomes:
+        for key, value in outcome.counts.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, site_dir: Path | None = None,
+                 only: str | None = None, say: Callable[[str], None] = lambda text: None) -> Path | None:
+    """Build every community (or `only` one, the others kept as they are) into one staging folder,
+    write the portal, and swap the whole street site in at once: a failed community leaves the
+    street's site exactly as it was. The site folder on success, None (with messages) otherwise."""
+    from generator.output import StagedBuild
+
+    street = load_street(root, report, site_dir)
+    if street is None or not street.ids or not report.ok:
+        return None
+    check_communities_apart(street, report)
+    if not report.ok:
+        return None
+    target = street.settings.site_dir
+    staged = StagedBuild(target, on_wait=lambda: say("另一个生成任务正在进行，等它完成……"))
+    staging = staged.start()
+    try:
+        todo = []
+        for community_id in street.ids:
+            kept = target / community_id
+            if only is not None and community_id != only and (kept / "board.json").is_file():
+                _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
+            else:
+                todo.append((str(root), community_id, str(staging / community_id), as_of, posters))
+        say(f"正在生成 {len(todo)} 个社区的网站（按 {as_of:%Y-%m-%d %H:%M} 计算）……")
+        outcomes = run_each(_build_one, todo, say)
+        report.extend(_unique([m for o in outcomes for m in o.messages]))
+        if not all(o.ok for o in outcomes) or not report.ok:
+            staged.abandon()
+            return None
+        write_portal(street, staging, as_of)
+        staged.finish()
+    except BaseException:
+        staged.abandon()
+        raise
+    return target
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:  # a file system without hard links
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link, symlinks=True)
+
+
+# -- the portal ----------------------------------------------------------------------------------------
+
+@dataclass
+class PortalCommunity:
+    id: str
+    name: str
+    url: str
+    current: int
+    urgent: list[dict]
+
+
+def portal_data(street: Street, site: Path) -> tuple[list[PortalCommunity], list[dict]]:
+    """Each community and its urgent notices, and the street's own notices, read from the board.json
+    each community's build wrote (the portal shows what the communities publish, nothing else)."""
+    communities: list[PortalCommunity] = []
+    notices: dict[str, dict] = {}
+    for community_id in street.ids:
+        manifest = json.loads((site / community_id / urls.BOARD_JSON).read_text(encoding="utf-8"))
+        base = urls.community_url(community_id)
+        current = [a for a in manifest["articles"] if a["status"] == "current"]
+        urgent = [dict(a, href=base + a["url"]) for a in current if a.get("urgent")]
+        name = manifest.get("community") or community_id
+        communities.append(PortalCommunity(community_id, name, base, len(current), urgent))
+        for article in current:
+            if article.get("from_street"):
+                entry = notices.setdefault(article["source"], dict(article, places=[]))
+                entry["places"].append({"name": name, "href": base + article["url"]})
+    street_notices = sorted(notices.values(), key=lambda a: (not a.get("urgent"), not a.get("pinned"), a["date"]),
+                            reverse=False)
+    street_notices.sort(key=lambda a: a["date"], reverse=True)
+    street_notices.sort(key=lambda a: (not a.get("urgent"), not a.get("pinned")))
+    return communities, street_notices
+
+
+def write_portal(street: Street, site: Path, as_of: datetime) -> None:
+    """The street portal, written through the one writer, with the site marker."""
+    import jinja2
+
+    from generator.output import Owner, SiteWriter, mark_site
+    from generator.timeutil import beijing
+
+    communities, notices = portal_data(street, site)
+    templates = street.settings.templates_dir / "street"
+    if not (templates / "portal.html").is_file():
+        templates = PACKAGE_TEMPLATES / "street"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True)
+    env.filters["href"] = lambda url: __import__("urllib.parse").parse.quote(url, safe="/#?=&")
+    html = env.get_template("portal.html").render(
+        office=street.office, site_name=street.settings.site_name, communities=communities, notices=notices,
+        as_of=beijing(as_of, "minute"), contact=street.settings.contact, beian=street.settings.beian,
+        police_beian=street.settings.police_beian)
+    writer = SiteWriter(site)
+    writer.write_text(urls.PORTAL, html, Owner("街道总页面（各社区公告栏的入口）"))
+    mark_site(writer)
+
+
+def print_progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def elapsed(started: float) -> str:
+    return f"{time.monotonic() - started:.1f}"
