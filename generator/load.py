@@ -69,7 +69,8 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     if settings.review:
         published = hold_unapproved(articles, published, report)
     check_article_links(articles, report)
-    short = assign(read_registry(settings.project_root, report), [a.slug for a in published],
+    # the registry sits beside mkdocs.yml: each community of a street has its own
+    short = assign(read_registry(settings.config_file.parent, report), [a.slug for a in published],
                    [a.slug for a in articles if not a.status.published], preview=preview)
     for article in articles:
         article.short_code = short.code_of[article.slug]

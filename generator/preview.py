@@ -111,6 +111,9 @@ class Preview:
             settings = load_settings(self.config_file, report, out)
             if settings is not None:
                 self.watch_paths = [self.config_file, settings.content_dir, settings.templates_dir]
+                if settings.street is not None:  # a community of a street: the street's articles and settings too
+                    self.watch_paths += [settings.street.content_dir, settings.project_root / "mkdocs.yml"]
+                self.root = settings.project_root  # messages name files from here (the street's folder)
                 board = load_board(settings, self.as_of or now_shanghai(), report, preview=True)
                 notes = unpublished_notes(board)
                 wechat = wechat_links(board)

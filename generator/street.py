@@ -333,12 +333,25 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
     return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)})
 
 
+def _die_with_parent() -> None:
+    """A worker ends when the build is killed (Linux), rather than writing on into a staging folder
+    the next build clears; elsewhere the next build clears it all the same."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str], None]) -> list[Outcome]:
     """Every community's job, one process per core (each community is a whole, separate build)."""
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers <= 1:
         return [task(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
         futures = [pool.submit(task, *job) for job in jobs]
         outcomes = []
         for job, future in zip(jobs, futures):
@@ -382,8 +395,9 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
         todo = []
         for community_id in street.ids:
             kept = target / community_id
-            if only is not None and community_id != only and (kept / "board.json").is_file():
-                _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
+            if only is not None and community_id != only:
+                if (kept / urls.BOARD_JSON).is_file():
+                    _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
             else:
                 todo.append((str(root), community_id, str(staging / community_id), as_of, posters))
         say(f"正在生成 {len(todo)} 个社区的网站（按 {as_of:%Y-%m-%d %H:%M} 计算）……")
@@ -416,7 +430,7 @@ def _link_tree(source: Path, target: Path) -> None:
 class PortalCommunity:
     id: str
     name: str
-    url: str
+    url: str | None  # None: not built yet
     current: int
     urgent: list[dict]
 
@@ -427,8 +441,12 @@ def portal_data(street: Street, site: Path) -> tuple[list[PortalCommunity], list
     communities: list[PortalCommunity] = []
     notices: dict[str, dict] = {}
     for community_id in street.ids:
-        manifest = json.loads((site / community_id / urls.BOARD_JSON).read_text(encoding="utf-8"))
         base = urls.community_url(community_id)
+        try:
+            manifest = json.loads((site / community_id / urls.BOARD_JSON).read_text(encoding="utf-8"))
+        except FileNotFoundError:  # `--community` before the first build of the whole street
+            communities.append(PortalCommunity(community_id, community_id, None, 0, []))
+            continue
         current = [a for a in manifest["articles"] if a["status"] == "current"]
         urgent = [dict(a, href=base + a["url"]) for a in current if a.get("urgent")]
         name = manifest.get("community") or community_id

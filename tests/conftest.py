@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,59 @@ def copy_street(dest: Path) -> Path:
     config.write_text(config.read_text(encoding="utf-8").replace("../../../../templates/overrides",
                                                                  "../../templates/overrides"), encoding="utf-8")
     return dest
+
+
+@dataclass
+class BoardProject:
+    """One community to test: a single-community project, or a community inside a street project.
+
+    Tests parametrized over both run the same commands and read the same artefacts; only where
+    the files are and how messages name them differ."""
+
+    root: Path  # where staff run `board`
+    home: Path  # the community's folder (mkdocs.yml, content/)
+    community: str | None  # None: a single-community project
+
+    @property
+    def content(self) -> Path:
+        return self.home / "content"
+
+    @property
+    def config(self) -> Path:
+        return self.home / "mkdocs.yml"
+
+    @property
+    def prefix(self) -> str:
+        """How messages name the community's files (from the project root)."""
+        return f"communities/{self.community}/" if self.community else ""
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site" / self.community if self.community else self.root / "site"
+
+    def run(self, command: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        chosen = ("--community", self.community) if self.community else ()
+        return run_board(self.root, command, *chosen, *args, **kwargs)
+
+    def write(self, relative: str, text: str) -> Path:
+        return write_article(self.home, relative, text)
+
+
+def make_board_project(kind: str, dest: Path, with_content: bool = True) -> BoardProject:
+    if kind == "single":
+        return BoardProject(copy_project(dest, with_content=with_content), dest, None)
+    root = copy_street(dest)
+    home = root / "communities" / "xingfuli"
+    if not with_content:
+        shutil.rmtree(home / "content")
+        (home / "content").mkdir()
+    return BoardProject(root, home, "xingfuli")
+
+
+@pytest.fixture(params=["single", "street"], ids=["single", "in-street"])
+def board_project(request, tmp_path: Path) -> BoardProject:
+    """An empty community: on its own, or inside a street project (examples/street, with the street's articles)."""
+    return make_board_project(request.param, tmp_path / "proj", with_content=False)
 
 
 def run_board(project: Path, *args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

@@ -55,16 +55,16 @@ def messages(stderr: str) -> list[tuple[str, int, str]]:
     return found
 
 
-def test_every_mistake_reported_in_one_run(project: Path) -> None:
+def test_every_mistake_reported_in_one_run(board_project) -> None:
     for name, (text, _, _) in BAD.items():
-        write_article(project, f"bad/{name}.md", text)
-    write_article(project, "good/好文章.md", GOOD)
-    result = run_board(project, "check", "--as-of", "2026-11-26")
+        board_project.write(f"bad/{name}.md", text)
+    board_project.write("good/好文章.md", GOOD)
+    result = board_project.run("check", "--as-of", "2026-11-26")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     found = messages(result.stderr)
     for name, (_, line, words) in BAD.items():
-        mine = [m for m in found if m[0] == f"content/bad/{name}.md" and m[2].startswith("错误")]
+        mine = [m for m in found if m[0] == f"{board_project.prefix}content/bad/{name}.md" and m[2].startswith("错误")]
         assert mine, f"{name}: no error in\n{result.stderr}"
         assert any(m[1] == line and words in m[2] for m in mine), f"{name}: {mine}"
     assert not [m for m in found if "好文章" in m[0]]

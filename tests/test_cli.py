@@ -9,27 +9,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import AS_OF, copy_project, renderer_command, run_board, tree_hash, write_article
+import pytest
+
+from conftest import AS_OF, copy_project, make_board_project, renderer_command, run_board, tree_hash, write_article
 
 GOOD = "---\ntitle: 好消息\ntype: science\ndate: 2026-11-20\n---\n\n正文第一段，讲一件好事。\n"
 
 
-def test_broken_article_keeps_previous_site(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
-    first = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+@pytest.mark.parametrize("kind", ["single", "street"])
+def test_broken_article_keeps_previous_site(tmp_path: Path, kind: str) -> None:
+    project = make_board_project(kind, tmp_path / "p")
+    first = project.run("build", "--as-of", AS_OF, "--no-posters")
     assert first.returncode == 0, first.stderr
-    before = tree_hash(project / "site")
-    write_article(project, "notices/坏通知.md", "---\ntitle: 坏通知\ntype: notice\ndate: 2026-13-45\n---\n正文\n")
-    write_article(project, "law/坏文章.md", "---\ntitle: [1, 2]\ntype: law\ndate: 2026-11-20\nfoo: 1\n---\n正文\n")
-    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    before = tree_hash(project.root / "site")
+    project.write("notices/坏通知.md", "---\ntitle: 坏通知\ntype: notice\ndate: 2026-13-45\n---\n正文\n")
+    project.write("law/坏文章.md", "---\ntitle: [1, 2]\ntype: law\ndate: 2026-11-20\nfoo: 1\n---\n正文\n")
+    result = project.run("build", "--as-of", AS_OF, "--no-posters")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert any(re.match(r"^content/notices/坏通知\.md:4: 错误：", l) for l in lines), result.stderr
-    assert any(re.match(r"^content/law/坏文章\.md:2: 错误：", l) for l in lines), result.stderr
-    assert any(re.match(r"^content/law/坏文章\.md:5: 警告：", l) for l in lines), result.stderr
-    assert tree_hash(project / "site") == before
-    assert not list(project.glob(".site-new-*"))
+    prefix = re.escape(project.prefix)
+    assert any(re.match(rf"^{prefix}content/notices/坏通知\.md:4: 错误：", l) for l in lines), result.stderr
+    assert any(re.match(rf"^{prefix}content/law/坏文章\.md:2: 错误：", l) for l in lines), result.stderr
+    assert any(re.match(rf"^{prefix}content/law/坏文章\.md:5: 警告：", l) for l in lines), result.stderr
+    assert tree_hash(project.root / "site") == before
+    assert not list(project.root.glob(".site-new-*")) and not list(project.site.parent.glob(".*-new-*"))
 
 
 def test_usage_errors_exit_2(project: Path) -> None:

@@ -11,11 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, ROOT, copy_project, run_board, tree_hash, write_article
+from conftest import AS_OF, ROOT, copy_project, make_board_project, run_board, tree_hash, write_article
 from generator.load import load_board
 from generator.messages import Report
 from generator.settings import load_settings
@@ -98,11 +99,15 @@ def site_state(site: Path) -> dict[str, str]:
     return state
 
 
-def test_killed_builds_leave_the_previous_site_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["single", "street"])
+def test_killed_builds_leave_the_previous_site_whole(tmp_path: Path, kind: str) -> None:
     """Killed at any moment, a build leaves either the previous site or (killed after the swap) the
-    whole new one: never a mix, never a missing site."""
-    project = copy_project(tmp_path / "p")
-    build = lambda as_of: run_board(project, "build", "--as-of", as_of, "--no-posters")  # noqa: E731
+    whole new one: never a mix, never a missing site. Also for one community of a street project
+    (whose build swaps the street's whole site)."""
+    board_project = make_board_project(kind, tmp_path / "p")
+    project = board_project.root
+    chosen = ["--community", board_project.community] if board_project.community else []
+    build = lambda as_of: board_project.run("build", "--as-of", as_of, "--no-posters")  # noqa: E731
     assert build("2026-12-01").returncode == 0
     new_site = site_state(project / "site")
     started = time.monotonic()
@@ -115,7 +120,7 @@ def test_killed_builds_leave_the_previous_site_whole(tmp_path: Path) -> None:
     for attempt in range(80):
         if kills >= 20:
             break
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--as-of", "2026-12-01", "--no-posters"],
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", *chosen, "--as-of", "2026-12-01", "--no-posters"],
                                 cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.02, full * 1.1))
         if proc.poll() is None:

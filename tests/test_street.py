@@ -311,3 +311,44 @@ def test_community_option_is_checked(fresh: Path, tmp_path: Path) -> None:
     assert run_board(single, "check", "--community", "xingfuli").returncode == 2
     serve = run_board(fresh, "serve")
     assert serve.returncode == 2 and "--community" in serve.stderr
+
+
+def test_killed_street_builds_leave_the_street_whole(fresh: Path) -> None:
+    """The street's own build (every community in its own process) killed at random moments: the
+    street's site is the old one or the new one, never a mix; no worker writes on after the kill."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_robustness import site_state
+
+    build = lambda as_of: run_board(fresh, "build", "--as-of", as_of, "--no-posters")  # noqa: E731
+    assert build("2026-12-01").returncode == 0
+    new_site = site_state(fresh / "site")
+    started = time.monotonic()
+    assert build(AS_OF).returncode == 0
+    full = time.monotonic() - started
+    old_site = site_state(fresh / "site")
+    assert old_site != new_site
+    rng = random.Random(3)
+    kills = 0
+    for attempt in range(12):
+        if kills >= 4:
+            break
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--as-of", "2026-12-01", "--no-posters"],
+                                cwd=fresh, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, full * 0.9))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        state = site_state(fresh / "site")
+        assert state in (old_site, new_site), f"a mixed street site after attempt {attempt}"
+        if state == new_site:
+            assert build(AS_OF).returncode == 0
+    assert kills >= 2
+    time.sleep(1)
+    assert build(AS_OF).returncode == 0 and site_state(fresh / "site") == old_site
+    assert not [p for p in fresh.iterdir() if p.name.startswith(".site-")]
