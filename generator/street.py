@@ -20,12 +20,12 @@ import os
 import re
 import shutil
 import sys
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 from generator import urls
 from generator.messages import Message, Report
@@ -455,10 +455,8 @@ def portal_data(street: Street, site: Path) -> tuple[list[PortalCommunity], list
             if article.get("from_street"):
                 entry = notices.setdefault(article["source"], dict(article, places=[]))
                 entry["places"].append({"name": name, "href": base + article["url"]})
-    street_notices = sorted(notices.values(), key=lambda a: (not a.get("urgent"), not a.get("pinned"), a["date"]),
-                            reverse=False)
-    street_notices.sort(key=lambda a: a["date"], reverse=True)
-    street_notices.sort(key=lambda a: (not a.get("urgent"), not a.get("pinned")))
+    street_notices = sorted(notices.values(), key=lambda a: a["date"], reverse=True)  # newest first,
+    street_notices.sort(key=lambda a: (not a.get("urgent"), not a.get("pinned")))  # urgent and pinned ahead (stable)
     return communities, street_notices
 
 
@@ -474,7 +472,7 @@ def write_portal(street: Street, site: Path, as_of: datetime) -> None:
     if not (templates / "portal.html").is_file():
         templates = PACKAGE_TEMPLATES / "street"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True)
-    env.filters["href"] = lambda url: __import__("urllib.parse").parse.quote(url, safe="/#?=&")
+    env.filters["href"] = lambda url: quote(url, safe="/#?=&")
     html = env.get_template("portal.html").render(
         office=street.office, site_name=street.settings.site_name, communities=communities, notices=notices,
         as_of=beijing(as_of, "minute"), contact=street.settings.contact, beian=street.settings.beian,
@@ -487,6 +485,3 @@ def write_portal(street: Street, site: Path, as_of: datetime) -> None:
 def print_progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
-
-def elapsed(started: float) -> str:
-    return f"{time.monotonic() - started:.1f}"
