@@ -162,3 +162,14 @@ def test_notice_follows_gb_t_9704(rendered, slug) -> None:
     assert abs((right - date.right) / body_pt - 4) < 0.3  # 右空四字
     centre = lambda line: (line.left + line.right) / 2  # noqa: E731
     assert abs(centre(signature) - centre(date)) < 0.3 * body_pt
+
+
+def test_a3_landscape_body_column_is_filled(rendered) -> None:
+    """A3 landscape (the issue: "about 70% empty"): the body column, left of the side column
+    with the QR code, is filled top to bottom in type larger than the old 28 pt limit."""
+    r = rendered["燃气A3横"]
+    k = 1.4142
+    side = r["page"][0] - (16 + 64) * MM * k  # margin and side column (common.typ)
+    column = [line for line in r["lines"] if line.right < side]
+    assert r["fit"].complete and r["fit"].body_pt > 28
+    assert len(column) >= 8 and filled(column, r["page"], (14 * MM * k, 12 * MM * k)) >= 0.7
