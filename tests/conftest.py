@@ -1,9 +1,19 @@
-"""Shared fixtures: a copy of the project in a temporary folder, and the sample site built from it."""
+"""Shared fixtures: a copy of the project in a temporary folder, and the sample site built from it.
+
+The suite runs in parallel processes (pytest-xdist, `-n 2 --dist loadfile` in .ci/run): the sample site
+is built once for all of them (a file lock in the run's shared temporary folder), every server listens
+on a free port of 127.0.0.1, and every file a test writes is under its own temporary folder.
+Tests that run the site renderer (MkDocs, or ProperDocs in CI's second pass) are marked `renderer`
+by `pytest_collection_modifyitems` below, so that second pass can run only them.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import inspect
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-26 10:00"
@@ -135,19 +146,109 @@ def write_article(project: Path, relative: str, text: str) -> Path:
     return path
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """The run's temporary folder that every xdist worker sees (each worker's own is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def sample_project(tmp_path_factory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("sample"))
+    """The project with its sample content, copied once per run. Read only: tests that change a
+    project make their own copy (copy_project)."""
+    folder = shared_folder(tmp_path_factory)
+    with FileLock(str(folder / "sample.lock")):
+        project = folder / "sample-project"
+        if not (project / "mkdocs.yml").exists():
+            shutil.rmtree(project, ignore_errors=True)  # a copy cut short in an earlier worker
+            copy_project(project.with_name("sample-project.part"))
+            project.with_name("sample-project.part").rename(project)
+    return project
 
 
 @pytest.fixture(scope="session")
-def sample_site(sample_project: Path) -> Path:
-    """The sample content built once, at the reference time, without posters (tested on their own)."""
-    result = run_board(sample_project, "build", "--as-of", AS_OF, "--no-posters")
-    assert result.returncode == 0, result.stderr
+def sample_site(sample_project: Path, tmp_path_factory) -> Path:
+    """The sample content built once per run (the first worker builds, the others wait for it), at
+    the reference time, without posters (tested on their own)."""
+    folder = shared_folder(tmp_path_factory)
+    outcome = folder / "sample-build.json"
+    with FileLock(str(folder / "sample-build.lock")):
+        if not outcome.exists():
+            result = run_board(sample_project, "build", "--as-of", AS_OF, "--no-posters")
+            outcome.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}),
+                               encoding="utf-8")
+        result = json.loads(outcome.read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, result["stderr"]
     return sample_project / "site"
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "proj", with_content=False)
+
+
+# -- the `renderer` marker --------------------------------------------------------------------------
+# A test exercises the renderer when it, a fixture it uses or a helper function either of them calls
+# runs a command that builds or serves the site, or uses the sample site. Read from the source, so
+# nobody has to remember the marker; it errs on the side of marking (a test marked needlessly only
+# runs once more in CI's second pass).
+_RENDERS = re.compile(r"""renderer_command|sample_site|sample_project|site_url|machine\(|mkdocs_plugin|"""
+                      r"""mkdocs_log|["'](build|serve|publish|watch|gh-deploy)["']|\b(build_site|serve|preview)\w*\(""")
+_CALLED = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _renders(function, helpers: dict, memo: dict) -> bool:
+    """Does `function`, or a helper of tests/ it calls by name, run the renderer? (memoised)"""
+    function = inspect.unwrap(function)
+    if function in memo:
+        return memo[function]
+    memo[function] = False  # while it is being read: a call back into it adds nothing
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    found = bool(_RENDERS.search(source))
+    if not found:
+        names = getattr(function, "__globals__", {})
+        for name in set(_CALLED.findall(source)):
+            called = names.get(name)
+            called = inspect.unwrap(called) if inspect.isfunction(called) else helpers.get(name)
+            # helpers imported inside the function are found by name among the test modules' own
+            if called in helpers.values() and _renders(called, helpers, memo):
+                found = True
+                break
+    memo[function] = found
+    return found
+
+
+def _helpers() -> dict:
+    """Every function defined in a module of tests/, by name (the generator and libraries are not read)."""
+    here = str(Path(__file__).resolve().parent)
+    found = {}
+    for module in list(sys.modules.values()):
+        if os.path.dirname(os.path.realpath(getattr(module, "__file__", None) or "")) != here:
+            continue
+        for name, value in vars(module).items():
+            value = inspect.unwrap(value) if inspect.isfunction(value) else None
+            if value is not None and os.path.dirname(os.path.realpath(value.__code__.co_filename)) == here:
+                found.setdefault(name, value)
+    return found
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "renderer: runs the site renderer (MkDocs or ProperDocs); set by conftest.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    helpers, memo = _helpers(), {}
+    for item in items:
+        if item.get_closest_marker("renderer"):
+            continue
+        functions = [getattr(item, "function", None)]
+        info = getattr(item, "_fixtureinfo", None)
+        for name in item.fixturenames:
+            definitions = info.name2fixturedefs.get(name) if info else None
+            if definitions:
+                functions.append(definitions[-1].func)
+        if any(f is not None and _renders(f, helpers, memo) for f in functions):
+            item.add_marker(pytest.mark.renderer)

@@ -51,6 +51,10 @@ def site_config(site: Path, port: int) -> str:
     return text
 
 
+class PortTaken(RuntimeError):
+    pass
+
+
 class Nginx:
     """One nginx master process serving `site`; start() / stop() may be called again (a restart)."""
 
@@ -80,6 +84,14 @@ class Nginx:
         return path
 
     def start(self) -> "Nginx":
+        for _ in range(3):  # another process (an xdist worker) may take the free port first: pick again
+            try:
+                return self._start()
+            except PortTaken:
+                self.port = free_port()
+        return self._start()
+
+    def _start(self) -> "Nginx":
         conf = self._write_config()
         self.process = subprocess.Popen(
             [NGINX, "-p", str(self.dir), "-e", str(self.dir / "error.log"), "-c", str(conf), "-g", "daemon off;"],
@@ -87,7 +99,9 @@ class Nginx:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:  # bounded: at most 10 s for nginx to listen
             if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.process.stderr.read().decode(errors='replace')}")
+                problem = self.process.stderr.read().decode(errors="replace")
+                self.process = None
+                raise (PortTaken if "Address already in use" in problem else RuntimeError)(f"nginx exited: {problem}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return self
