@@ -30,6 +30,7 @@ from urllib.parse import quote
 from generator import urls
 from generator.messages import Message, Report
 from generator.settings import PACKAGE_TEMPLATES
+from generator.timeutil import beijing
 
 COMMUNITIES = "communities"
 CONFIG = "mkdocs.yml"
@@ -400,7 +401,7 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
                     _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
             else:
                 todo.append((str(root), community_id, str(staging / community_id), as_of, posters))
-        say(f"正在生成 {len(todo)} 个社区的网站（按 {as_of:%Y-%m-%d %H:%M} 计算）……")
+        say(f"正在生成 {len(todo)} 个社区的网站（按 {beijing(as_of, 'minute')} 计算）……")
         outcomes = run_each(_build_one, todo, say)
         report.extend(_unique([m for o in outcomes for m in o.messages]))
         if not all(o.ok for o in outcomes) or not report.ok:

@@ -26,14 +26,14 @@ from generator.desk import auth, history, store
 from generator.desk.frontmatter import ORDER, form_values, read_front, split_file, wanted_values
 from generator.desk.uploads import MAX_UPLOAD_BYTES, UploadRefused, save_picture
 from generator.messages import Report
-from generator.model import CATEGORIES, TYPES
+from generator.model import CATEGORIES, PICTURE_FORMATS, TYPES
+from generator.publish.files import TYPES as CONTENT_TYPES
 from generator.timeutil import beijing, now_shanghai
 
 PREFIX = "/_desk"
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "desk"
 STATIC = {"desk.css": "text/css; charset=utf-8", "desk.js": "text/javascript; charset=utf-8"}
-PICTURE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-                 ".webp": "image/webp"}
+PICTURE_TYPES = {suffix: CONTENT_TYPES[suffix] for suffix in PICTURE_FORMATS}  # the one suffix table, the deploy mime table
 MAX_FORM_BYTES = 4 * 1024 * 1024  # an article is at most 2 MB; the form adds little
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")

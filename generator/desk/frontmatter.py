@@ -17,7 +17,7 @@ import yaml
 
 from generator.content import _Loader as FrontLoader  # the board's own loader (dates kept as text)
 from generator.model import category_key, type_key
-from generator.timeutil import BadDate, parse_time, to_beijing
+from generator.timeutil import BadDate, beijing, parse_time, to_beijing
 
 # Keys in the order the desk writes them in a new file (the content contract's table order).
 ORDER = ("title", "type", "date", "expires", "author", "category", "tags", "summary", "cover", "pinned",
@@ -72,7 +72,7 @@ def form_time(value: str) -> str | date | None:
     local = to_beijing(moment)
     if (local.hour, local.minute) == (0, 0):
         return local.date()
-    return local.strftime("%Y-%m-%d %H:%M")
+    return beijing(local, "minute")
 
 
 def wanted_values(form: Mapping[str, list[str]]) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def form_values(front: Mapping[str, Any]) -> dict[str, Any]:
         if value is None:
             return ""
         try:
-            return to_beijing(parse_time(value)).strftime("%Y-%m-%dT%H:%M")
+            return beijing(parse_time(value), "control")
         except (BadDate, ValueError, OverflowError):
             return ""
 

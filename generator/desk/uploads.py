@@ -9,9 +9,10 @@ from pathlib import Path
 
 from generator.assets import public_bytes
 from generator.images import CONVERTED, FORMATS, Refused
+from generator.model import PICTURE_FORMATS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a phone photo is 2-8 MB; anything far bigger is not a picture for a notice
-ALLOWED = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif"}
+ALLOWED = frozenset(PICTURE_FORMATS) | frozenset(CONVERTED)  # what the board can clean: its pictures, and HEIC converted
 _UNSAFE = re.compile(r"[^\w\u3400-\u9fff-]+")
 
 
