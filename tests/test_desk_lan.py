@@ -152,6 +152,22 @@ def test_publish_runs_the_publisher_when_a_deploy_target_is_set(tmp_path: Path) 
         assert pages, "the published site has the new article"
 
 
+def test_a_form_posted_from_another_site_is_refused(lan) -> None:
+    """Login has no session to hold a CSRF token yet: a page elsewhere that posts the login form (to log a
+    staff member's browser in as the attacker) or any other form is refused by the Origin the browser sends."""
+    _, served = lan
+    client = Client(served.url)
+    host = served.url.split("//", 1)[1].split("/", 1)[0]
+    for origin in ("http://evil.example", "null", f"http://{host}.evil.example"):
+        status, _, html = client.request("POST", "/_desk/login", urlencode({"name": "王芳", "password": PASSWORD["王芳"]}).encode(),
+                                         {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin})
+        assert status == 403 and "不是从工作台提交的" in html, origin
+    assert client.get("/_desk/")[0] == 303  # not logged in by any of them
+    status, _, _ = client.request("POST", "/_desk/login", urlencode({"name": "王芳", "password": PASSWORD["王芳"]}).encode(),
+                                  {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{host}"})
+    assert status == 303 and client.get("/_desk/")[0] == 200  # the desk's own login page posts from its own origin
+
+
 def test_login_refuses_wrong_passwords_and_then_limits_tries(lan) -> None:
     _, served = lan
     client = Client(served.url)

@@ -100,7 +100,8 @@ class Desk:
             if os.environ.get("BOARD_DEBUG"):
                 traceback.print_exc()
             response = self._message(500, f"工作台内部出错（{type(exc).__name__}）。文件没有改动；请把这句话发给技术人员。")
-        headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+        # same-origin, not no-referrer: with no-referrer the browser sends Origin: null on the desk's own forms
+        headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
                    "X-Frame-Options": "DENY", "Cache-Control": "no-store", **response.headers}
         handler.send_response(response.status)
         handler.send_header("Content-Type", response.content_type)
@@ -134,6 +135,9 @@ class Desk:
         if session is None and not self.lan:
             token, session = self.sessions.start(self.local_name, "reviewer")  # the person at this computer
             set_cookie = {"Set-Cookie": _cookie_header(token)}
+        if request.method == "POST" and not _same_origin(request.headers):
+            # the login form has no session to hold a token yet; a browser names the page a POST came from
+            return self._message(403, "这个表单不是从工作台提交的。请回到工作台重新打开这一页再提交。")
         if request.path == "/login":
             return self._login(request, session)
         if session is None:
@@ -419,6 +423,15 @@ def _one(values: dict[str, list[str]], name: str, strip: bool = True) -> str:
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+
+
+def _same_origin(headers) -> bool:
+    """False when a browser says the POST comes from another site (its Origin names another host); tools
+    that send no Origin pass, as the CSRF token still guards every form but the login."""
+    origin = headers.get("Origin")
+    if origin is None:
+        return True
+    return origin != "null" and urlsplit(origin).netloc.lower() == (headers.get("Host") or "").lower()
 
 
 def _cookie(header: str | None) -> str | None:
