@@ -55,13 +55,14 @@ class Served:
 
 
 @contextmanager
-def desk_serve(project: Path, *args: str) -> Iterator[Served]:
-    """`board serve` on a free port of 127.0.0.1 (also with --lan: -a names the address), stopped afterwards."""
+def desk_serve(project: Path, *args: str, served_type: type = Served) -> Iterator[Served]:
+    """`board serve` on a free port of 127.0.0.1 (also with --lan: -a names the address), stopped afterwards;
+    the preview's own tests pass their richer `served_type`."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", "--as-of", AS_OF,
                              *args], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL)
-    served = Served(proc, f"http://127.0.0.1:{port}/")
+    served = served_type(proc, f"http://127.0.0.1:{port}/")
     reader = threading.Thread(target=lambda: served.lines.extend(line.rstrip("\n") for line in proc.stdout), daemon=True)
     reader.start()
     try:

@@ -8,13 +8,10 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -69,30 +66,11 @@ class Served:
         raise AssertionError(f"no new build within {timeout} s:\n{self.output}")
 
 
-@contextmanager
-def board_serve(project: Path, *args: str) -> Iterator[Served]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", "--as-of", AS_OF,
-                             *args], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    served = Served(proc, f"http://127.0.0.1:{port}/")
-    reader = threading.Thread(target=lambda: served.lines.extend(line.rstrip("\n") for line in proc.stdout), daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not any("预览地址" in line for line in served.lines):
-            assert proc.poll() is None, f"board serve stopped:\n{served.output}"
-            assert time.monotonic() < deadline, f"board serve did not start:\n{served.output}"
-            time.sleep(0.2)
-        time.sleep(0.3)  # let it finish printing the address block
-        yield served
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        reader.join(timeout=5)
+def board_serve(project: Path, *args: str):
+    """`board serve` on a free port, as the desk's tests start it (one helper for both)."""
+    from desk_helpers import desk_serve
+
+    return desk_serve(project, *args, served_type=Served)
 
 
 def break_title(project: Path) -> None:
