@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from test_reading_browser import open_settings
 
 from browser import LANDSCAPE, PHONE, Recorder, new_context, run_axe, screenshot
 from nginx import Nginx, require_nginx
@@ -106,7 +107,8 @@ def test_pages_headers_gzip_and_csp(browser, served: str, sample_site: Path) -> 
         for path in PAGES:
             response = visit.open(served + path)
             assert response.status == 200, path
-            # the reader's controls run under the policy too (font size, high contrast)
+            # the reader's controls run under the policy too (font size, high contrast), behind one button
+            open_settings(visit.page)
             visit.page.get_by_role("button", name="特大").click()
             visit.page.get_by_role("button", name="高对比度").first.click()
             visit.page.wait_for_timeout(100)
@@ -241,6 +243,7 @@ def test_footer_law_numbers_centred_and_readable(browser, served: str, size: str
             visit.open(served + path)
             page = visit.page
             if size != "m" and path == "":
+                open_settings(page)
                 page.get_by_role("button", name="特大").click()  # remembered on the next pages
             assert (page.evaluate("document.documentElement.getAttribute('data-board-size')") or "m") == size
             footer = page.locator("footer.board-footer")
