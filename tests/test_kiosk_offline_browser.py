@@ -138,7 +138,7 @@ def test_restart_without_network_shows_the_last_content(browser, nginx, manifest
             if article["status"] == "current" and article.get("cover"):
                 screen.go_to(article["slug"])
                 page.wait_for_function("""() => { const i = document.querySelector('.kiosk-cover img');
-                    return i && i.complete && i.naturalWidth > 0; }""", timeout=5000)
+                    return i && i.complete && i.naturalWidth > 0; }""", timeout=20000)  # a loaded CI machine
         assert page.locator("#kiosk-stale").is_hidden()  # fetched from the server less than an hour ago
         screenshot(page, "kiosk-offline-restart", animations="disabled")
 
