@@ -90,14 +90,7 @@ class RenderCache:
 
     def prune(self, keep_days: int = KEEP_DAYS) -> None:
         """Drop entries not used for `keep_days` (old versions of articles)."""
-        limit = time.time() - keep_days * 86400
-        for pdf in self.folder.glob("??/*.pdf"):
-            try:
-                if pdf.stat().st_mtime < limit:
-                    pdf.unlink()
-                    pdf.with_suffix(".json").unlink(missing_ok=True)
-            except OSError:
-                pass
+        prune_entries(self.folder, ".pdf", keep_days)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -107,3 +100,15 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".tmp-{os.getpid()}-{hashlib.sha256(path.name.encode()).hexdigest()[:12]}")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def prune_entries(folder: Path, suffix: str, keep_days: int) -> None:
+    """Drop cached files (and their .json beside them) not used for `keep_days`: posters and share pictures."""
+    limit = time.time() - keep_days * 86400
+    for entry in folder.glob(f"??/*{suffix}"):
+        try:
+            if entry.stat().st_mtime < limit:
+                entry.unlink()
+                entry.with_suffix(".json").unlink(missing_ok=True)
+        except OSError:
+            pass

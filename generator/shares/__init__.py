@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.posters.cache import _tree_hash, atomic_write, environment_hash, job_hash
+from generator.posters.cache import _tree_hash, atomic_write, environment_hash, job_hash, prune_entries
 from generator.posters.fonts import load_fonts
 from generator.posters.jobs import PosterError, PosterJob, PosterSettings
 
@@ -87,11 +87,4 @@ def render_shares(jobs: list[PosterJob], out_dir: Path, settings: PosterSettings
 
 def _prune(folder: Path) -> None:
     """Drop pictures not used for KEEP_DAYS (old versions of articles)."""
-    limit = time.time() - KEEP_DAYS * 86400
-    for png in folder.glob("??/*.png"):
-        try:
-            if png.stat().st_mtime < limit:
-                png.unlink()
-                png.with_suffix(".json").unlink(missing_ok=True)
-        except OSError:
-            pass
+    prune_entries(folder, ".png", KEEP_DAYS)
