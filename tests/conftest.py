@@ -127,9 +127,15 @@ def run_board(project: Path, *args: str, env: dict | None = None, timeout: int =
 def renderer_command() -> list[str]:
     """The site renderer's own command line: `mkdocs` (MkDocs 1.6), or `properdocs` in the CI pass
     where ProperDocs is installed instead (.ci/run); both read the same mkdocs.yml."""
-    import importlib.util
+    import importlib.metadata
 
-    name = "mkdocs" if importlib.util.find_spec("mkdocs") else "properdocs"
+    # The installed distribution, not find_spec: once ProperDocs is imported it registers itself as
+    # sys.modules["mkdocs"] (properdocs/replacement.py), so find_spec would name a module `-m` cannot run.
+    try:
+        importlib.metadata.distribution("mkdocs")
+        name = "mkdocs"
+    except importlib.metadata.PackageNotFoundError:
+        name = "properdocs"
     return [sys.executable, "-m", name]
 
 
