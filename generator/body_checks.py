@@ -25,7 +25,7 @@ class BodyResult:
 
 def check_body(raw: RawArticle, content_dir: Path, report: Report, public: tuple[str, ...] = ()) -> BodyResult:
     """Parse the body once and run every body rule on it."""
-    parsed = parse_body(raw.body)
+    parsed = raw.parsed if raw.parsed is not None else parse_body(raw.body)
     result = BodyResult(parsed)
     if parsed.problem is not None:
         line, _ = parsed.problem

@@ -144,6 +144,7 @@ class RawArticle:
     body_line: int = 1  # file line where the body starts
     front_end_line: int = 1  # the closing `---`
     slips: int = 0  # typing slips found in the front matter (reported; the article is refused)
+    parsed: Any = None  # the body's ParsedBody when already known (a street article parsed once for all communities)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)

@@ -44,7 +44,7 @@ class ArticleChecker:
     """Reads and checks article files, reusing a kept result for a file whose bytes did not change."""
 
     def __init__(self, cache: BuildCache, content_dir: Path, project_root: Path, public_phones: tuple[str, ...],
-                 prompts: frozenset[str], files: set[str], as_of: datetime) -> None:
+                 prompts: frozenset[str], files: set[str], as_of: datetime, context: object = None) -> None:
         self.cache = cache
         self.content_dir = content_dir
         self.project_root = project_root
@@ -54,7 +54,7 @@ class ArticleChecker:
         self.as_of = as_of
         # Paths relative to the project: a project copied or moved elsewhere keeps its cache.
         self.context = digest("check", code_version(), _relative(content_dir, project_root), public_phones,
-                              sorted(prompts))
+                              sorted(prompts), context)  # context: what a subclass's checks also read
         self._files_digest: str | None = None
 
     @property
@@ -78,12 +78,7 @@ class ArticleChecker:
                     kept.article.path = path  # the file's place now (the project may have moved)
                 return kept.article
         own = Report()
-        article, timing = None, (None, False)
-        raw = read_article(path, self.project_root, self.content_dir, own, data)
-        if raw is not None:
-            if raw.front.get("draft") is not True:  # a draft is unfinished by definition
-                check_prompts(raw, self.prompts, own)
-            article, timing = check_article_timed(raw, self.content_dir, own, self.public_phones, self.as_of)
+        article, timing = self.fresh(path, data, own)
         self.cache.count("articles.checked")
         report.extend(own)
         if key is not None:
@@ -93,6 +88,15 @@ class ArticleChecker:
             self.cache.put("check", key, CheckedFile(article, own.messages, is_unpublished(*timing, self.as_of),
                                                      timing, files))
         return article
+
+    def fresh(self, path: Path, data: bytes | None, own: Report) -> tuple[Article | None, tuple[datetime | None, bool]]:
+        """Read and check one file (no kept result): the article or None, and its timing."""
+        raw = read_article(path, self.project_root, self.content_dir, own, data)
+        if raw is None:
+            return None, (None, False)
+        if raw.front.get("draft") is not True:  # a draft is unfinished by definition
+            check_prompts(raw, self.prompts, own)
+        return check_article_timed(raw, self.content_dir, own, self.public_phones, self.as_of)
 
     def _still_valid(self, kept: CheckedFile) -> bool:
         if is_unpublished(*kept.timing, self.as_of) != kept.unpublished:

@@ -62,7 +62,7 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     if settings.street is not None:  # a community of a street project: the street's articles for it
         from generator.street import street_articles
 
-        articles += street_articles(settings, as_of, report, prompts, found.files)
+        articles += street_articles(settings, as_of, report, prompts, found.files, cache)
     cache.prune("check")
     articles = check_site(articles, report)
     published = apply_status(articles, as_of)

@@ -27,7 +27,11 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+import yaml
+
 from generator import urls
+from generator.buildcache import CACHE_DIR, BuildCache
+from generator.incremental import ArticleChecker
 from generator.messages import Message, Report
 from generator.settings import PACKAGE_TEMPLATES
 from generator.timeutil import beijing
@@ -94,13 +98,13 @@ def street_link(config_file: Path) -> StreetLink | None:
 
 # -- the street's articles in one community -----------------------------------------------------------
 
-def street_articles(settings, as_of: datetime, report: Report, prompts, files: set[str]) -> list:
+def street_articles(settings, as_of: datetime, report: Report, prompts, files: set[str], cache) -> list:
     """The street's articles that name this community, checked as its own (its public phones, its
-    as-of time), marked as the street office's; their files join `files` under street/."""
-    from generator.checks import check_article
-    from generator.content import read_article, scan_content
+    as-of time), marked as the street office's; their files join `files` under street/. A file
+    unchanged since this community's last build is not read again (its check is kept in the
+    community's own cache, generator.incremental)."""
+    from generator.content import scan_content
     from generator.filenames import check_file_names
-    from generator.unfinished import check_prompts
 
     link: StreetLink = settings.street
     content = link.content_dir
@@ -109,24 +113,60 @@ def street_articles(settings, as_of: datetime, report: Report, prompts, files: s
     found = scan_content(content, report, link.root)
     refused = check_file_names(found, content, link.root, report)
     phones = tuple(dict.fromkeys((*settings.public_phones, *link.public_phones)))
+    checker = StreetChecker(cache, link, phones, prompts, found.files, as_of)
     articles = []
     for path in found.articles:
         if path in refused:
             continue
-        raw = read_article(path, link.root, content, report)
-        if raw is None:
-            continue
-        if link.id not in named_communities(raw, link, report):
-            continue
-        if raw.front.get("draft") is not True:
-            check_prompts(raw, prompts, report)
-        if not raw.front.get("author"):  # a street notice is signed by the street office
-            raw.front["author"] = link.office
-        article = check_article(raw, content, report, phones, as_of)
+        article = checker.check(path, report)
         if article is not None:
-            articles.append(_as_street_article(article, link))
+            articles.append(article)
     files.update(f"{STREET}/{name}" for name in found.files)
     return articles
+
+
+PARSE = "street-parse"  # the street's own cache (beside its mkdocs.yml): each street article's parsed body
+
+
+def parse_key(data: bytes) -> str:
+    from generator.buildcache import code_version, digest
+
+    return digest(PARSE, code_version(), data)
+
+
+class StreetChecker(ArticleChecker):
+    """A street article checked for one community: is it named, signed by the street office, its
+    body parsed once for every community (the parse depends on the file alone; the checks on the
+    community's public phones)."""
+
+    def __init__(self, cache, link: StreetLink, phones: tuple[str, ...], prompts, files: set[str], as_of: datetime) -> None:
+        super().__init__(cache, link.content_dir, link.root, phones, prompts, files, as_of,
+                         context=("street", link.id, link.ids, link.office))
+        self.link = link
+        self.parses = BuildCache(link.root, write=cache.write)
+
+    def fresh(self, path: Path, data: bytes | None, own: Report):
+        from generator.body import ParsedBody, parse_body
+        from generator.checks import check_article_timed
+        from generator.content import read_article
+        from generator.unfinished import check_prompts
+
+        raw = read_article(path, self.project_root, self.content_dir, own, data)
+        if raw is None or self.link.id not in named_communities(raw, self.link, own):
+            return None, (None, False)
+        if raw.front.get("draft") is not True:
+            check_prompts(raw, self.prompts, own)
+        if not raw.front.get("author"):  # a street notice is signed by the street office
+            raw.front["author"] = self.link.office
+        if data is not None:
+            key = parse_key(data)
+            parsed = self.parses.get(PARSE, key)
+            if not isinstance(parsed, ParsedBody):
+                parsed = parse_body(raw.body)
+                self.parses.put(PARSE, key, parsed)
+            raw.parsed = parsed
+        article, timing = check_article_timed(raw, self.content_dir, own, self.public_phones, self.as_of)
+        return (_as_street_article(article, self.link) if article is not None else None), timing
 
 
 def _as_street_article(article, link: StreetLink):
@@ -294,6 +334,8 @@ class Outcome:
     ok: bool
     messages: list[Message]
     counts: dict[str, int] = field(default_factory=dict)
+    key: str | None = None  # site_key of the site built (or kept)
+    reused: bool = False  # the site online was kept: nothing it is made from changed
 
 
 def _check_one(root: str, community_id: str, as_of: datetime) -> Outcome:
@@ -311,7 +353,11 @@ def _check_one(root: str, community_id: str, as_of: datetime) -> Outcome:
     return Outcome(community_id, report.ok, report.messages, counts)
 
 
-def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters: bool) -> Outcome:
+def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters: bool,
+               kept: str | None = None, kept_key: str | None = None) -> Outcome:
+    """Build one community into `out`. When everything its site is made from is as it was for the
+    site online at `kept` (the same key), that site's files are linked into `out` instead, and only
+    the files that carry the build's time are made again."""
     from generator.cli import check_outputs
     from generator.load import load_board
     from generator.mkdocs_plugin import render_site
@@ -326,12 +372,167 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
     check_outputs(board, report)
     if not report.ok:
         return Outcome(community_id, False, report.messages)
+    posters = posters and settings.posters
+    key = site_key(board, posters)
+    if kept is not None and key == kept_key:
+        try:
+            _link_tree(Path(kept), Path(out))
+            restamp(board, Path(out), posters)
+        except OSError:  # the online copy could not be read whole: build it again
+            from generator.output.swap import remove_tree
+
+            remove_tree(Path(out))
+        else:
+            board.cache.count("site.reused")
+            board.cache.save_stats()
+            return Outcome(community_id, True, report.messages, {"published": len(board.published)}, key, reused=True)
     try:
-        ok = render_site(board, Path(out), posters=posters and settings.posters, report=report)
+        ok = render_site(board, Path(out), posters=posters, report=report)
     except OSError as exc:
         report.error(f"{COMMUNITIES}/{community_id}/{CONFIG}", 1, machine_fault(exc, Path(out)), code="build.machine")
         ok = False
-    return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)})
+    return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)}, key)
+
+
+# -- an unchanged community is not built again ------------------------------------------------------
+
+SITES = "street-sites.json"  # in the street's .cache/build/: the key of each community's site online
+
+
+def site_key(board, posters: bool) -> str:
+    """A hash of everything a community's site is made from but the build's time itself: the board's
+    code, its settings files and templates, every published article as this build sees it (status,
+    short code, cleaned pictures), every listing (the home page's coming events follow the time), the
+    short URLs and whether posters are made. Equal keys: the same site, but for the time stamps."""
+    from generator.buildcache import code_version, digest, tree_digest
+    from generator.incremental import article_fingerprints, listing_fingerprint
+    from generator.plan import plan_site
+
+    settings = board.settings
+    plan = plan_site(board)
+    prints = article_fingerprints(board)
+    link: StreetLink = settings.street
+    base = link.root if link is not None else settings.config_file.parent
+    # Paths from the project's folder: a project copied or moved elsewhere keeps its sites' keys.
+    values = {k: (os.path.relpath(v, base) if isinstance(v, Path) else v) for k, v in settings.values.items()
+              if k != "site_dir"}
+    configs = [settings.config_file] + ([link.root / CONFIG] if link is not None else [])
+    return digest("street-site", code_version(), repr(values), [p.read_bytes() for p in configs],
+                  [tree_digest(d) for d in _theme_dirs(configs, settings.templates_dir)],
+                  sorted(prints.items()), [listing_fingerprint(page, prints) for page in plan.pages],
+                  plan.nav, [a.src_uri for a in plan.urgent], [a.src_uri for a in plan.current],
+                  sorted(board.short.pages.items()) if board.short else None, posters)
+
+
+class _Tagged(yaml.SafeLoader):
+    """mkdocs.yml as data: MkDocs' own tags (!!python/name:..., !ENV) read as plain values."""
+
+
+_Tagged.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _theme_dirs(configs: list[Path], templates: Path) -> list[Path]:
+    """The templates folder and each theme.custom_dir the settings files name (relative to their file)."""
+    found = [templates]
+    for config in configs:
+        try:
+            data = yaml.load(config.read_text(encoding="utf-8-sig"), Loader=_Tagged)
+            custom = data["theme"]["custom_dir"]
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+            continue
+        if isinstance(custom, str):
+            found.append((config.parent / custom).resolve())
+    return list(dict.fromkeys(found))
+
+
+def restamp(board, site: Path, posters: bool) -> None:
+    """A kept site made for this build's time: board.json, the feed and the kiosk's first set say
+    when they were made (everything else equal keys keep the same). Each changed file is replaced
+    (a new file, never written into: the old one is still online through its other link)."""
+    import tempfile
+
+    from generator.feeds import write_feeds
+    from generator.kiosk import write_kiosk
+    from generator.output.swap import remove_tree
+    from generator.output.writer import SiteWriter
+    from generator.plan import plan_site
+    from generator.timeutil import iso
+
+    try:
+        stamped = json.loads((site / urls.BOARD_JSON).read_text(encoding="utf-8")).get("as_of")
+    except (OSError, ValueError, AttributeError):
+        stamped = None
+    if stamped == iso(board.as_of):
+        return
+    scratch = Path(tempfile.mkdtemp(prefix=".stamps-", dir=site.parent))
+    try:
+        writer = SiteWriter(scratch)
+        plan = plan_site(board)
+        write_feeds(plan, writer, posters)
+        write_kiosk(plan, writer)
+        for path in sorted(p for p in scratch.rglob("*") if p.is_file()):
+            target = site / path.relative_to(scratch)
+            try:
+                same = target.read_bytes() == path.read_bytes()
+            except FileNotFoundError:
+                same = False
+            if not same:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+    finally:
+        remove_tree(scratch)
+
+
+def read_sites(root: Path, target: Path) -> dict[str, str]:
+    """id -> the key of the community's site now online in `target` (none whose board.json changed since)."""
+    try:
+        record = json.loads((root / CACHE_DIR / SITES).read_text(encoding="utf-8")).get(_place(root, target), {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    keys = {}
+    for community_id, entry in record.items() if isinstance(record, dict) else ():
+        try:
+            if entry["board"] == _file_digest(target / community_id / urls.BOARD_JSON):
+                keys[community_id] = entry["key"]
+        except (OSError, KeyError, TypeError):
+            continue
+    return keys
+
+
+def write_sites(root: Path, target: Path, keys: dict[str, str]) -> None:
+    """After the street's site is in place: the key of each community's site now online."""
+    path = root / CACHE_DIR / SITES
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(record, dict)
+    except (OSError, ValueError, AssertionError):
+        record = {}
+    entries = {}
+    for community_id, key in keys.items():
+        try:
+            entries[community_id] = {"key": key, "board": _file_digest(target / community_id / urls.BOARD_JSON)}
+        except OSError:
+            continue
+    record[_place(root, target)] = entries
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{SITES}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:  # a full disk costs the next build its speed, never its site
+        pass
+
+
+def _place(root: Path, target: Path) -> str:
+    """The site folder as the record names it: from the project's folder when inside it (a copied
+    project keeps its record), else in full."""
+    return target.relative_to(root).as_posix() if target.is_relative_to(root) else str(target)
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _die_with_parent() -> None:
@@ -357,7 +558,8 @@ def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str
         outcomes = []
         for job, future in zip(jobs, futures):
             outcomes.append(future.result())
-            say(f"  社区 {job[1]}：{'完成' if outcomes[-1].ok else '有错误'}")
+            outcome = outcomes[-1]
+            say(f"  社区 {job[1]}：{'没有变化，沿用' if outcome.reused else '完成' if outcome.ok else '有错误'}")
         return outcomes
 
 
@@ -393,14 +595,19 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
     staged = StagedBuild(target, on_wait=lambda: say("另一个生成任务正在进行，等它完成……"))
     staging = staged.start()
     try:
-        todo = []
+        online = read_sites(root, target)  # read under the build lock: the sites online now
+        todo, keys = [], {}
         for community_id in street.ids:
             kept = target / community_id
             if only is not None and community_id != only:
                 if (kept / urls.BOARD_JSON).is_file():
                     _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
+                    if community_id in online:
+                        keys[community_id] = online[community_id]
             else:
-                todo.append((str(root), community_id, str(staging / community_id), as_of, posters))
+                known = community_id in online and (kept / urls.BOARD_JSON).is_file()
+                todo.append((str(root), community_id, str(staging / community_id), as_of, posters,
+                             str(kept) if known else None, online.get(community_id)))
         say(f"正在生成 {len(todo)} 个社区的网站（按 {beijing(as_of, 'minute')} 计算）……")
         outcomes = run_each(_build_one, todo, say)
         report.extend(_unique([m for o in outcomes for m in o.messages]))
@@ -412,7 +619,29 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
     except BaseException:
         staged.abandon()
         raise
+    keys.update({o.community_id: o.key for o in outcomes if o.key})
+    write_sites(root, target, keys)
+    if only is None:
+        prune_parses(root)
     return target
+
+
+def prune_parses(root: Path) -> None:
+    """Forget the parsed bodies of street articles that are no longer there (or were edited)."""
+    from generator.content import MAX_FILE_BYTES, read_regular
+
+    keys = set()
+    for path in (root / "content").rglob("*.md"):
+        try:
+            keys.add(parse_key(read_regular(path, MAX_FILE_BYTES)))
+        except OSError:
+            continue
+    try:
+        for entry in os.scandir(root / CACHE_DIR / PARSE):
+            if entry.name not in keys:
+                os.unlink(entry.path)
+    except OSError:
+        pass
 
 
 def _link_tree(source: Path, target: Path) -> None:
