@@ -298,6 +298,7 @@ def add_publish_commands(sub) -> None:
     watch = sub.add_parser("watch", help="一直运行：文章有改动、到了定时发布或过期的时间，就自动生成并发布")
     watch.add_argument("--interval", type=int, default=30, help="即使没有变化，也每隔多少分钟发布一次（默认：30）")
     watch.add_argument("--log", type=Path, help="日志文件（默认：项目文件夹里的 board-watch.log）")
+    watch.add_argument("--community", help="街道项目：只监视并发布这一个社区（默认：所有社区）")
 
 
 def cmd_next(args: argparse.Namespace) -> int:
@@ -334,6 +335,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     from generator.publish.watch import watch
 
+    if args.community:  # a street: the street's own settings (its targets), this community only
+        return watch(args.street_config, interval_minutes=args.interval, log_file=args.log, community=args.community)
     return watch(args.config_file, interval_minutes=args.interval, log_file=args.log)
 
 

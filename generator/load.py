@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from generator.messages import Report
 from generator.model import Article, Status
 from generator.settings import Settings
 from generator.incremental import ArticleChecker
-from generator.shorturls import ShortUrls, assign, read_registry
+from generator.shorturls import REGISTRY, ShortUrls, assign, read_registry
 from generator.unfinished import template_prompts
 
 
@@ -70,7 +71,9 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
         published = hold_unapproved(articles, published, report)
     check_article_links(articles, report)
     # the registry sits beside mkdocs.yml: each community of a street has its own
-    short = assign(read_registry(settings.config_file.parent, report), [a.slug for a in published],
+    registry = settings.config_file.parent
+    shown = Path(os.path.relpath(registry / REGISTRY, settings.project_root)).as_posix()  # named from the project's folder
+    short = assign(read_registry(registry, report, shown), [a.slug for a in published],
                    [a.slug for a in articles if not a.status.published], preview=preview)
     for article in articles:
         article.short_code = short.code_of[article.slug]

@@ -342,6 +342,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        _compile_once(env, self.plan.board.settings.project_root)
         env.globals["board"] = BoardView(self.plan, self._posters_on(), self.asset_urls)
         env.filters["beijing"] = beijing  # the one date formatter of every output
         env.globals["event_span"] = event_span
@@ -410,6 +411,22 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self.staged is not None:
             self.staged.abandon()
             self.staged = None
+
+
+def _compile_once(env, project_root: Path) -> None:
+    """The theme's templates compiled once per project, not once per build (a street's communities
+    share them; a rebuild compiles nothing). Jinja checks each entry against the template's text;
+    the folder is named by the board's code and library versions, which decide how they compile."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from generator.buildcache import code_version
+
+    folder = project_root / ".cache" / "jinja" / code_version()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only project: compiled each time, as before
+        return
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 class _Said(logging.Handler):

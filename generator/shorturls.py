@@ -18,6 +18,7 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from generator import urls
@@ -79,8 +80,9 @@ class Registry:
         raise RuntimeError("short code space exhausted")  # 31**12 codes: cannot happen
 
 
-def read_registry(project_root: Path, report: Report) -> Registry:
-    """The project's registry; a line that cannot be read is a warning and is kept as it is."""
+def read_registry(project_root: Path, report: Report, shown: str = REGISTRY) -> Registry:
+    """The project's registry; a line that cannot be read is a warning and is kept as it is.
+    `shown`: how messages name it (a community of a street: communities/<id>/short-urls.txt)."""
     path = project_root / REGISTRY
     registry = Registry(path)
     try:
@@ -88,7 +90,7 @@ def read_registry(project_root: Path, report: Report) -> Registry:
     except FileNotFoundError:
         return registry
     except (OSError, UnicodeDecodeError):
-        report.error(REGISTRY, 1, f"短网址登记表 {REGISTRY} 读不出来（不是 UTF-8 文本，或没有读取权限）。"
+        report.error(shown, 1, f"短网址登记表 {shown} 读不出来（不是 UTF-8 文本，或没有读取权限）。"
                      "请从版本库或备份里恢复这个文件，不要删除它：旧海报上的二维码靠它打开文章。",
                      code="shorturl.registry_unreadable")
         registry.path = None  # type: ignore[assignment]  # never overwrite a file we could not read
@@ -99,12 +101,12 @@ def read_registry(project_root: Path, report: Report) -> Registry:
             continue
         parts = line.split(maxsplit=1)
         if len(parts) != 2 or not valid_code(parts[0]):
-            report.warning(REGISTRY, number, f"这一行看不懂：“{line}”。每行应是“短码 网址名”，短码只用 {ALPHABET} 这些字符。"
+            report.warning(shown, number, f"这一行看不懂：“{line}”。每行应是“短码 网址名”，短码只用 {ALPHABET} 这些字符。"
                            "这一行不起作用；请改正或在行首加 # 。", code="shorturl.registry_line")
             continue
         code, slug = parts
         if code in registry.codes and _key(registry.codes[code]) != _key(slug):
-            report.warning(REGISTRY, number, f"短码 {code} 登记了两次（另一次是“{registry.codes[code]}”），"
+            report.warning(shown, number, f"短码 {code} 登记了两次（另一次是“{registry.codes[code]}”），"
                            "只有第一次起作用。请删掉这一行。", code="shorturl.registry_duplicate")
             continue
         registry.codes.setdefault(code, slug)
@@ -180,11 +182,18 @@ def redirect_page(templates_dir: Path, target_url: str, absolute: str | None, ti
     (`../../` + the article's URL), so the page works in any folder the site is served from."""
     from urllib.parse import quote
 
+    href = "../../" + quote(target_url, safe="/")
+    return _templates(str(templates_dir / "short")).get_template("redirect.html").render(
+        href=href, canonical=absolute or href, title=title)
+
+
+@lru_cache(maxsize=8)
+def _templates(folder: str):
+    """One environment per folder: the template is compiled once, not once per page (Jinja still
+    reloads it when the file changes)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    href = "../../" + quote(target_url, safe="/")
-    env = Environment(loader=FileSystemLoader(str(templates_dir / "short")), autoescape=select_autoescape(["html"]))
-    return env.get_template("redirect.html").render(href=href, canonical=absolute or href, title=title)
+    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(["html"]))
 
 
 def write_short_urls(plan, writer) -> None:  # (SitePlan, SiteWriter): imported late, they import this module's users

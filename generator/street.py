@@ -549,7 +549,11 @@ def _die_with_parent() -> None:
 
 
 def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str], None]) -> list[Outcome]:
-    """Every community's job, one process per core (each community is a whole, separate build)."""
+    """Every community's job, one process per core (each community is a whole, separate build).
+    A worker that dies (killed, out of memory) fails its community with a message, never the street
+    with a traceback; the street's site online stays as it was."""
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers <= 1:
         return [task(*job) for job in jobs]
@@ -557,10 +561,21 @@ def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str
         futures = [pool.submit(task, *job) for job in jobs]
         outcomes = []
         for job, future in zip(jobs, futures):
-            outcomes.append(future.result())
-            outcome = outcomes[-1]
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                outcome = Outcome(job[1], False, [_died(job[1])])
+            outcomes.append(outcome)
             say(f"  社区 {job[1]}：{'没有变化，沿用' if outcome.reused else '完成' if outcome.ok else '有错误'}")
         return outcomes
+
+
+def _died(community_id: str) -> Message:
+    report = Report()
+    report.error(f"{COMMUNITIES}/{community_id}/{CONFIG}", 1,
+                 f"社区 {community_id} 的生成过程意外中断（进程被结束，或电脑内存不足）。这次没有更新任何社区的网站，"
+                 "线上的网站保持原样。请再运行一次；如果每次都在这里中断，请把这段话发给技术人员。", code="street.worker_died")
+    return report.messages[0]
 
 
 def check_street(root: Path, as_of: datetime, report: Report) -> dict[str, int] | None:

@@ -216,3 +216,29 @@ def test_bad_registry_lines_are_warnings_at_their_line(project: Path) -> None:
     result = run_board(project, "check", "--as-of", AS_OF)
     assert result.returncode == 0
     assert f"{REGISTRY}:3: 警告" in result.stderr and f"{REGISTRY}:4: 警告" in result.stderr
+
+
+def test_a_damaged_registry_is_named_from_the_project_folder(board_project) -> None:
+    """Alone or as a community of a street: the registry's messages name its path from where staff run
+    `board` (communities/xingfuli/short-urls.txt in a street), never another community's file."""
+    from generator.messages import Report
+    from generator.settings import load_settings
+    from generator.load import load_board
+    from generator.timeutil import parse_time
+
+    registry = board_project.home / REGISTRY
+    shown = f"{board_project.prefix}{REGISTRY}"
+
+    def said() -> list[tuple[str, str, int]]:
+        report = Report()
+        load_board(load_settings(board_project.config, report), parse_time(AS_OF), report, write_cache=False)
+        return sorted((m.code, m.path, m.line) for m in report.messages if m.code.startswith("shorturl."))
+
+    registry.write_text("# 注释\nabc23 甲\n不对的一行\nabc23 乙\n", encoding="utf-8")
+    assert said() == [("shorturl.registry_duplicate", shown, 4), ("shorturl.registry_line", shown, 3)]
+    registry.write_bytes(b"abc23 \xff\xfe\x00garbage\n")
+    assert said() == [("shorturl.registry_unreadable", shown, 1)]
+    result = board_project.run("build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 1 and f"{shown}:1: 错误：" in result.stderr and "Traceback" not in result.stderr
+    assert registry.read_bytes() == b"abc23 \xff\xfe\x00garbage\n"  # never overwritten
+    assert not board_project.site.exists()

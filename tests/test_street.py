@@ -7,6 +7,7 @@ board.json, the kiosk's embedded data, feed.xml, posters and the print pack (the
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -353,3 +354,55 @@ def test_killed_street_builds_leave_the_street_whole(fresh: Path) -> None:
     time.sleep(1)
     assert build(AS_OF).returncode == 0 and site_state(fresh / "site") == old_site
     assert not [p for p in fresh.iterdir() if p.name.startswith(".site-")]
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is pid (Linux /proc; the street's build runs one worker per core)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="finds the build's workers through /proc")
+def test_one_killed_community_build_leaves_every_community_as_it_was(fresh: Path) -> None:
+    """One community's worker process killed mid-build: the build says which community and that
+    nothing changed, every community's site online is as it was, and the next build works."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert run_board(fresh, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    before = tree_hash(fresh / "site")
+    street_notice(fresh, "2026-11-25-全街道.md", "")  # every community changes: each is built again
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--as-of", AS_OF, "--no-posters"], cwd=fresh,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while not workers and time.monotonic() < deadline and proc.poll() is None:
+            workers = _children(proc.pid)
+            time.sleep(0.05)
+        assert workers, "no worker process seen"
+        time.sleep(0.5)
+        os.kill(workers[0], signal.SIGKILL)
+        _out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1 and "Traceback" not in err and "内部出错" not in err, err
+    said = messages(err)
+    assert said and all(re.fullmatch(r"communities/[a-z]+/mkdocs\.yml", path) and line == 1 for path, line, _ in said), err
+    assert "意外中断" in err and "线上的网站保持原样" in err
+    assert tree_hash(fresh / "site") == before
+    assert not [p for p in fresh.iterdir() if p.name.startswith(".site-")]
+    assert run_board(fresh, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    assert tree_hash(fresh / "site") != before

@@ -159,3 +159,63 @@ def test_watch_without_deploy_targets_keeps_site_current(tmp_path: Path) -> None
             process.kill()
             process.wait(timeout=10)
     assert "board watch 已停止" in log.read_text(encoding="utf-8")  # systemd's stop ends it cleanly
+
+
+# -- a street project (issue 17): one watcher for every community, or one for a community --------
+
+def _street(tmp_path: Path) -> Path:
+    """examples/street without posters (the watcher builds with the project's own settings)."""
+    from conftest import copy_street
+
+    root = copy_street(tmp_path / "heping")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  board:\n", "  board:\n    posters: false\n", 1),
+                      encoding="utf-8")
+    return root
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def test_street_watch_publishes_a_scheduled_street_notice_in_the_communities_it_names(tmp_path: Path) -> None:
+    root = _street(tmp_path)
+    (root / "content" / "notices" / "2026-11-26-定时停水.md").write_text(
+        f"---\ntitle: 十点整发布的街道停水通知\ntype: notice\ndate: {MOMENT}\ncommunities: [xingfuli, cuiyuan]\n---\n\n"
+        "明天上午停水。\n", encoding="utf-8")
+    log = root / "board-watch.log"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "watch", "--interval", "600"], cwd=root,
+                               env={**os.environ, "BOARD_CLOCK": f"{START} x{SPEED}"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    site = root / "site"
+    try:
+        wait_until(lambda: (site / "index.html").is_file(), 180, "the first build of the street", process, log)
+        assert all("十点整发布的街道停水通知" not in titles(site / c) for c in ("xingfuli", "cuiyuan", "hepingli"))
+        wait_until(lambda: all("十点整发布的街道停水通知" in titles(site / c) for c in ("xingfuli", "cuiyuan")), 180,
+                   "the scheduled street notice in xingfuli and cuiyuan", process, log)
+        assert "十点整发布的街道停水通知" not in titles(site / "hepingli")
+        text = log.read_text(encoding="utf-8")
+        assert "到了定时变化的时间 2026-11-26 10:00" in text and "Traceback" not in text
+    finally:
+        _stop(process)
+
+
+def test_street_watch_of_one_community(tmp_path: Path) -> None:
+    """`--community`: that community is built and published, the others are not touched; its own log and lock."""
+    root = _street(tmp_path)
+    log = root / "board-watch-hepingli.log"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "watch", "--community", "hepingli"], cwd=root,
+                               env={**os.environ, "BOARD_CLOCK": f"{START} x{SPEED}"},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: "发布完成" in log.read_text(encoding="utf-8"), 180, "the first build", process, log)
+        assert "紧急提醒：谨防冒充燃气公司人员上门收费" in titles(root / "site" / "hepingli")
+        assert sorted(p.name for p in (root / "site").iterdir() if p.is_dir()) == ["hepingli"]
+    finally:
+        _stop(process)
+    assert not (root / "board-watch.log").exists()

@@ -66,8 +66,12 @@ def ceil_minute(value: datetime) -> datetime:
 class Watcher:
     """The decisions of `board watch`, apart from the loop, so each one reads on its own."""
 
-    def __init__(self, config_file: Path, clock: Clock, interval: timedelta) -> None:
-        self.config_file = config_file
+    def __init__(self, config_file: Path, clock: Clock, interval: timedelta, community: str | None = None) -> None:
+        from generator.street import is_street
+
+        self.config_file = config_file  # a street project's: its own mkdocs.yml (the street's settings, its targets)
+        self.street = config_file.parent if is_street(config_file.parent) else None
+        self.community = community  # in a street: only this community (None: every one)
         self.clock = clock
         self.interval = interval
         self.published_as_of: datetime | None = None  # as-of time of the last successful publish
@@ -99,7 +103,7 @@ class Watcher:
 
     # -- doing it ---------------------------------------------------------------------------
     def load(self, as_of: datetime) -> Report:
-        """Check the content at `as_of`; remember the moments after it."""
+        """Check the content at `as_of` (in a street, of each community watched); remember the moments after it."""
         from generator.load import load_board
         from generator.settings import load_settings
 
@@ -108,9 +112,26 @@ class Watcher:
         if self.settings is None:
             self.moments = []
             return report
-        board = load_board(self.settings, as_of, report)
-        self.moments = sorted({m.at for m in next_moments(board.articles, as_of)})
+        moments: set[datetime] = set()
+        for settings in self._boards(report):
+            board = load_board(settings, as_of, report)
+            moments |= {m.at for m in next_moments(board.articles, as_of)}
+        self.moments = sorted(moments)
+        if self.street is not None:  # a street article is checked in each community it names: say it once
+            report = Report(list(dict.fromkeys(report.messages)))
         return report
+
+    def _boards(self, report: Report) -> list:
+        """The settings of each board watched: the project's own, or each community's of a street."""
+        from generator.settings import load_settings
+        from generator.street import community_config, load_street
+
+        if self.street is None:
+            return [self.settings]
+        street = load_street(self.street, report)
+        ids = [self.community] if self.community else (street.ids if street is not None else [])
+        found = [load_settings(community_config(self.street, i), report) for i in ids]
+        return [s for s in found if s is not None]
 
     def publish(self, why: str, monotonic_now: float) -> None:
         as_of = minute(self.clock.now())
@@ -130,7 +151,7 @@ class Watcher:
         if step == "build":
             log.info("mkdocs.yml 里没有发布目标 deploy：只更新本机的网站文件夹。")
         command = [sys.executable, "-m", "generator", "-f", str(self.config_file), step,
-                   "--as-of", beijing(as_of, "minute")]
+                   "--as-of", beijing(as_of, "minute")] + (["--community", self.community] if self.community else [])
         try:
             result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                     encoding="utf-8", errors="replace", timeout=PUBLISH_TIMEOUT,
@@ -153,11 +174,33 @@ class Watcher:
 
     def watched(self) -> list[Path]:
         root = self.config_file.parent
-        folders = [self.settings.content_dir if self.settings else root / "content", root / "templates"]
+        if self.street is not None:  # the street's articles and templates, and the communities watched
+            folders = [root / "content", root / "templates",
+                       root / "communities" / self.community if self.community else root / "communities"]
+        else:
+            folders = [self.settings.content_dir if self.settings else root / "content", root / "templates"]
         return [p for p in folders if p.is_dir()] or [root]
 
 
-def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None = None) -> int:
+class _Edits(watchfiles.DefaultFilter):
+    """Changes staff make: not the build's own caches and staging folders (a street watches its
+    communities' folders whole, and each build writes into their .cache/)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __call__(self, change, path: str) -> bool:
+        try:
+            parts = Path(path).relative_to(self.root).parts
+        except ValueError:
+            parts = ()
+        return super().__call__(change, path) and not any(part.startswith(".") for part in parts)
+
+
+def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None = None,
+          community: str | None = None) -> int:
+    """`community`: in a street project, watch and publish only that community (config_file is the street's)."""
     import time
 
     config_file = config_file.resolve()
@@ -172,13 +215,14 @@ def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None =
     except BadClock as exc:
         print(f"board watch：{exc}", file=sys.stderr)
         return 2
-    _setup_log(log_file or config_file.parent / "board-watch.log")
-    with file_lock(config_file.parent / ".board-watch.lock", wait=False) as mine:
+    own = f"-{community}" if community else ""  # a street may have one watcher per community, or one for all
+    _setup_log(log_file or config_file.parent / f"board-watch{own}.log")
+    with file_lock(config_file.parent / f".board-watch{own}.lock", wait=False) as mine:
         if not mine:
             log.info("已经有一个 board watch 在这个项目上运行，这一个不再启动。")
             return 1
         signal.signal(signal.SIGTERM, _stop)  # systemd's stop: end as Ctrl+C does, with a log line
-        watcher = Watcher(config_file, clock, timedelta(minutes=interval_minutes))
+        watcher = Watcher(config_file, clock, timedelta(minutes=interval_minutes), community)
         if clock.rehearsal:
             log.info(f"演练时钟：从 {beijing(clock.start, 'minute')} 开始，{clock.speed:g} 倍速（{ENV_NOTE}）。")
         log.info(f"board watch 已启动：监视文章和设置的改动，按时发布；每 {interval_minutes} 分钟例行发布一次。按 Ctrl+C 结束。")
@@ -187,7 +231,7 @@ def watch(config_file: Path, interval_minutes: int = 30, log_file: Path | None =
         first = True  # the first publish runs inside the loop, so edits made during it are seen too
         try:
             for changes in watchfiles.watch(*watcher.watched(), rust_timeout=TICK_MS, yield_on_timeout=True,
-                                            debounce=800, step=100, raise_interrupt=False):
+                                            debounce=800, step=100, raise_interrupt=False, watch_filter=_Edits(config_file.parent)):
                 root = config_file.parent
                 changed = sorted({_shown(Path(path), root) for _kind, path in changes})
                 if _mtime(config_file) != config_mtime:
