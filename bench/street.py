@@ -7,8 +7,10 @@ Each community gets `--per` corpus articles (../shared/corpus/make_content.py, a
 the street gets `--street` more, half for every community, half naming two to five of them. Timed in
 one run on the same machine: the street's full `board build`, a rebuild with nothing changed, a
 rebuild after one street article changed, and, as today without street projects, the same boards as
-separate single-community projects (each with its own copy of the street articles it shows) built
-one after another. Results go to --out (default bench/street-results.txt) and stdout.
+separate single-community projects (each with its own copy of the street articles it shows), built
+one per core at a time as the street builds its communities (the sum of their times is shown too).
+The load average is printed before and after: the machine may be shared. Results go to --out
+(default bench/street-results.txt) and stdout.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +147,23 @@ def board(project: Path, *args: str) -> float:
     return took
 
 
+def rebuilt(street: Path) -> str:
+    """Which communities the last street build made again (the others' sites were kept)."""
+    made = []
+    for folder in sorted((street / "communities").iterdir()):
+        try:
+            stats = json.loads((folder / ".cache" / "build" / "last-build.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not stats.get("site.reused"):
+            made.append(folder.name)
+    return f"{len(made)} rebuilt" + (f" ({', '.join(made[:6])}{'…' if len(made) > 6 else ''})" if made else "")
+
+
+def load() -> str:
+    return "load average %.1f %.1f %.1f" % os.getloadavg()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--communities", type=int, default=20)
@@ -153,7 +174,7 @@ def main() -> int:
     a = ap.parse_args()
     extra = ["--no-posters"] if a.no_posters else []
     lines = [f"street bench: {a.communities} communities x {a.per} articles + {a.street} street articles, "
-             f"{'no posters' if a.no_posters else 'with posters'}, {os.cpu_count()} cores, "
+             f"{'no posters (--no-posters, as the #12 speed bench)' if a.no_posters else 'with posters'}, {os.cpu_count()} cores, "
              f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC"]
 
     def say(text: str) -> None:
@@ -164,20 +185,24 @@ def main() -> int:
         street, singles = make(Path(tmp), a.communities, a.per, a.street)
         pages = sum(len(list((street / "communities" / c / "content").rglob("*.md"))) for c in os.listdir(street / "communities"))
         say(f"  community articles: {pages}; street articles: {a.street}")
-        say(f"street full build:           {board(street, *extra):8.1f} s")
-        say(f"street no-change rebuild:    {board(street, *extra):8.1f} s")
+        say(f"  {load()} at the start")
+        say(f"street full build:           {board(street, *extra):8.1f} s  ({rebuilt(street)})")
+        say(f"street no-change rebuild:    {board(street, *extra):8.1f} s  ({rebuilt(street)})")
         changed = sorted((street / "content" / "law").glob("*.md"))[1]  # one that names a few communities
         changed.write_text(changed.read_text(encoding="utf-8") + "\n补充说明：本条有更新。\n", encoding="utf-8")
-        say(f"street one-article rebuild:  {board(street, *extra):8.1f} s  ({changed.name[:30]}…)")
+        say(f"street one-article rebuild:  {board(street, *extra):8.1f} s  ({rebuilt(street)}; {changed.name[:24]}…)")
         community = next(l for l in changed.read_text(encoding="utf-8").splitlines() if l.startswith("communities:"))
         first = community.split("[", 1)[1].split(",")[0].strip()
-        say(f"  same, --community {first}:  {board(street, '--community', first, *extra):8.1f} s")
-        total, slowest = 0.0, 0.0
-        for single in singles:
-            took = board(single, *extra)
-            total += took
-            slowest = max(slowest, took)
-        say(f"20 separate builds, in turn: {total:8.1f} s  (slowest {slowest:.1f} s)".replace("20", str(len(singles)), 1))
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n再次更新。\n", encoding="utf-8")
+        say(f"  again, --community {first}: {board(street, '--community', first, *extra):8.1f} s")
+        say(f"  {load()} after the street")
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # one build per core, as the street does
+            times = list(pool.map(lambda single: board(single, *extra), singles))
+        wall = time.perf_counter() - started
+        say(f"{len(singles)} separate builds, one per core: {wall:8.1f} s  (sum of their times {sum(times):.1f} s, "
+            f"slowest {max(times):.1f} s)")
+        say(f"  {load()} at the end")
         sizes = sum(f.stat().st_size for f in (street / "site").rglob("*") if f.is_file())
         say(f"  street site: {sizes / 1e6:.0f} MB in {sum(1 for _ in (street / 'site').rglob('*'))} files")
     a.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
