@@ -45,32 +45,13 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import build_speed  # noqa: E402
-from build_speed import AS_OF, make_projects  # noqa: E402
+from build_speed import AS_OF, make_projects, run_timed  # noqa: E402
 
 # ../shared/corpus from the project (a git worktree may sit one folder deeper); BOARD_CORPUS overrides.
 CORPUS = Path(os.environ.get("BOARD_CORPUS") or next(
     (p / "shared" / "corpus" / "make_content.py" for p in ROOT.parents if (p / "shared" / "corpus" / "make_content.py").exists()),
     build_speed.CORPUS))
 build_speed.CORPUS = CORPUS
-
-PLAIN_MKDOCS_YML = """\
-site_name: plain
-docs_dir: docs
-theme:
-  name: material
-  language: zh
-  font: false
-plugins:
-  - search:
-      lang: zh
-nav:
-  - index.md
-validation:
-  omitted_files: ignore
-  unrecognized_links: ignore
-  absolute_links: ignore
-  not_found: ignore
-"""
 
 FLOOR = """\
 import sys
@@ -102,19 +83,11 @@ CPU: dict[str, float] = {}  # "<size> <what>" -> CPU seconds (user + system) of 
 
 
 def run(cmd: list[str], cwd: Path, what: str = "") -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command, from wait4 of that child alone (its CPU seconds
-    go to CPU[what]: steadier than wall time on a shared machine)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    """Wall seconds and peak RSS (MB) of one command (its CPU seconds go to CPU[what])."""
+    elapsed, peak, cpu = run_timed(cmd, cwd)
     if what:
-        CPU[what] = usage.ru_utime + usage.ru_stime
-    return elapsed, usage.ru_maxrss / 1024
+        CPU[what] = cpu
+    return elapsed, peak
 
 
 def board(*args: str) -> list[str]:
@@ -190,8 +163,7 @@ def preview_latency(project: Path, article: Path, edits: int) -> tuple[list[floa
 
 
 def measure(work: Path, n: int, edits: int) -> dict:
-    ours, plain = make_projects(work, n)
-    (plain / "mkdocs.yml").write_text(PLAIN_MKDOCS_YML, encoding="utf-8")
+    ours, plain = make_projects(work, n)  # plain: build_speed.PLAIN_MKDOCS_YML, the one baseline config
     articles = sorted((ours / "content").rglob("*.md"))
     row: dict = {"articles": n}
     for folder in ("site", ".cache"):

@@ -15,9 +15,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import unquote
 
+from generator.html_walk import BLOCKS, VOID, Walker
 from generator.markdown_ext import new_markdown
 from generator.sanitize import UnsafeFinder, sanitize_html
 from generator.summary import join_lines
@@ -26,10 +26,7 @@ MAX_DEPTH = 16  # lists and quotes nested deeper than this are a paste accident 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|[?!]{3}\+?[ \t])")
-_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", "dt", "dd", "blockquote", "div",
-           "table", "tr", "ul", "ol", "summary", "details", "figcaption", "section", "br", "hr"}
 _NOT_SUMMARY = {"li", "blockquote", "table", "pre", "details", "figure", "dl", "div!"}  # a summary is a plain paragraph
-_HIDDEN = {"script", "style", "rt", "rp", "template", "noscript", "title"}  # never shown as the text itself
 
 
 @dataclass(frozen=True)
@@ -108,9 +105,7 @@ def parse_body(body: str) -> ParsedBody:
 
 
 def _walk(body: str, html: str) -> "_Walker":
-    walker = _Walker(body)
-    walker.feed(html)
-    walker.close()
+    walker = _Walker(body).walk(html)
     walker.finish()
     return walker
 
@@ -165,31 +160,22 @@ class _Locator:
         return self.line(position)
 
 
-class _Walker(HTMLParser):
+class _Walker(Walker):
     """One pass over the rendered HTML: links, unsafe markup, published text, summary."""
 
     def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.locate = _Locator(source)
         self.finder = UnsafeFinder()
         self.links: list[Link] = []
         self.blocks: list[TextBlock] = []
         self.attributes: list[TextBlock] = []
         self.summary = ""
-        self.hidden = 0
         self.open: list[str] = []  # open elements (for the summary's "plain paragraph" test)
         self.pieces: list[tuple[str, int]] = []  # current block's text pieces and their lines
         self.link_text: list[str] | None = None
         self.pending_link: tuple[str, int] | None = None
         self.paragraph: list[str] | None = None  # text of the <p> being read, while no summary yet
-
-    def parse_html_declaration(self, i: int) -> int:
-        """`<![x` and the like make the standard parser raise; read them as the text they are."""
-        try:
-            return super().parse_html_declaration(i)
-        except AssertionError:
-            self.handle_data(self.rawdata[i:i + 2])
-            return i + 2
 
     # -- blocks ---------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -209,16 +195,7 @@ class _Walker(HTMLParser):
         if value.strip():
             self.attributes.append(TextBlock(value, (0,), (line,)))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs)
-        if tag not in ("img", "br", "hr", "input", "meta", "link", "wbr", "col", "area", "source"):
-            boxed = tag == "div" and "admonition" in (dict(attrs).get("class") or "")
-            self.open.append("div!" if boxed else tag)  # div! : a note box, not the article's own text
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs)
-
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         raw = self.get_starttag_text() or ""
         found = self.finder.check(tag, attrs)
@@ -230,13 +207,11 @@ class _Walker(HTMLParser):
                         position = self.locate.find(value, advance=False)
             line = self.locate.line(position)
             self.finder.found.extend((line, what, code) for what, code in found)
-        if tag in _BLOCKS:
+        if tag in BLOCKS:
             self._flush()
         if values.get("title") and tag not in ("img", "a"):
             self._attribute_text(values["title"], self.locate.line_of(values["title"], advance=False))
-        if tag in _HIDDEN:
-            self.hidden += 1
-        elif tag == "img" and values.get("src"):
+        if tag == "img" and values.get("src"):
             line = self.locate.line_of(values["src"], advance=False)
             self.links.append(Link(values["src"], line, True, values.get("alt", "")))
             for key in ("src", "alt", "title"):
@@ -247,11 +222,12 @@ class _Walker(HTMLParser):
         elif tag == "p" and not self.summary and not any(t in _NOT_SUMMARY for t in self.open) \
                 and "admonition-title" not in values.get("class", ""):
             self.paragraph = []
+        if tag not in VOID:
+            boxed = tag == "div" and "admonition" in values.get("class", "")
+            self.open.append("div!" if boxed else tag)  # div! : a note box, not the article's own text
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
-            self.hidden = max(self.hidden - 1, 0)
-        if tag in _BLOCKS:
+    def end(self, tag: str) -> None:
+        if tag in BLOCKS:
             self._flush()
         if tag == "a" and self.pending_link is not None:
             target, title = self.pending_link
@@ -269,11 +245,11 @@ class _Walker(HTMLParser):
             while self.open and self.open.pop() not in (tag, tag + "!"):
                 pass
 
-    def handle_data(self, data: str) -> None:
-        if self.hidden:
-            if self.open and self.open[-1] in ("rt", "rp") and data.strip():
-                self._attribute_text(data, self.locate.line())  # ruby annotations: checked on their own
-            return
+    def hidden_text(self, data: str) -> None:
+        if self.open and self.open[-1] in ("rt", "rp") and data.strip():
+            self._attribute_text(data, self.locate.line())  # ruby annotations: checked on their own
+
+    def text(self, data: str) -> None:
         stripped = data.strip()
         if stripped:
             needle = stripped.split("\n", 1)[0][:24]

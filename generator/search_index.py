@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 
 from generator.fold import fold
 from generator import urls
+from generator.html_walk import BLOCKS, Walker
 from generator.model import Article, Status
 from generator.output.claims import SEARCH as OWNER
 from generator.output.writer import SiteWriter
@@ -37,8 +37,6 @@ VERSION = 1
 CHUNK = 2000
 DOCS_PER_PAGE = 100
 _WORD = re.compile(r"\w+")
-_BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "blockquote", "pre",
-           "dt", "dd", "figcaption", "section", "ul", "ol"}
 
 
 @dataclass(frozen=True)
@@ -55,36 +53,27 @@ class SearchDoc:
         return self.head + self.body_text
 
 
-class _Text(HTMLParser):
+class _Text(Walker):
     """Readable text of an article's HTML: block elements become line breaks."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.parts: list[str] = []
-        self.skip = 0
 
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("script", "style"):
-            self.skip += 1
-        elif tag in _BLOCKS:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS:
             self.parts.append("\n")
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self.skip:
-            self.skip -= 1
-        elif tag in _BLOCKS:
+    def end(self, tag: str) -> None:
+        if tag in BLOCKS:
             self.parts.append("\n")
 
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
+    def text(self, data: str) -> None:
+        self.parts.append(data)
 
 
 def html_to_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts).replace("\u00b6", "")  # drop heading permalink marks
+    text = "".join(_Text().walk(html).parts).replace("\u00b6", "")  # drop heading permalink marks
     return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()
 
 

@@ -14,7 +14,6 @@ import io
 import posixpath
 from dataclasses import dataclass
 from html import escape
-from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
 
 import css_inline
@@ -25,6 +24,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.assets import public_name
 from generator.buildcache import code_version, digest, tree_digest
+from generator.html_walk import VOID, Walker
 from generator.incremental import article_print, cache_kind, kept_files
 from generator.model import Article
 from generator.output.claims import WECHAT as OWNER
@@ -51,12 +51,13 @@ class Picture:
     label: str  # 图片 1 / 二维码
 
 
-class _Rewriter(HTMLParser):
+class _Rewriter(Walker):
     """Re-emits the published body with pictures as numbered upload boxes and links as their text.
-    Our own small walker: nh3 removes tags and attributes but cannot replace one element by another."""
+    Our own small walker: nh3 removes tags and attributes but cannot replace one element by another.
+    Ruby annotations (hidden text) are dropped: the editor keeps no <ruby>, so they would run into the text."""
 
     def __init__(self, article: Article) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__()
         self.article = article
         self.out: list[str] = []
         self.pictures: list[Picture] = []
@@ -75,7 +76,7 @@ class _Rewriter(HTMLParser):
         alt = f"：{attrs['alt']}" if attrs.get("alt") else ""
         self.out.append(f'<p class="wx-picture">〔图片 {number}：请在这里上传 {escape(name)}{escape(alt)}〕</p>')
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "img":
             self._picture(values)
@@ -86,24 +87,12 @@ class _Rewriter(HTMLParser):
         kept = "".join(f' {k}="{escape(v or "", quote=True)}"' for k, v in attrs if k in ("class", "colspan", "rowspan", "start"))
         self.out.append(f"<{tag}{kept}>")
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
-        if tag == "img":
-            self._picture(dict(attrs))
-        elif tag != "a":
-            self.out.append(f"<{tag}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in ("a", "img"):
+    def end(self, tag: str) -> None:
+        if tag not in ("a", "img") and tag not in VOID:
             self.out.append(f"</{tag}>")
 
-    def handle_data(self, data: str) -> None:
-        self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
+    def text(self, data: str) -> None:
+        self.out.append(escape(data, quote=False))
 
 
 def _facts(article: Article) -> str:
@@ -122,9 +111,7 @@ def _facts(article: Article) -> str:
 
 def article_fragment(article: Article, link: str | None, css: str) -> tuple[str, list[Picture], bool]:
     """The article as the editor takes it: (HTML with every style inline and no class, pictures, has_qr)."""
-    walker = _Rewriter(article)
-    walker.feed(article.body_html)
-    walker.close()
+    walker = _Rewriter(article).walk(article.body_html)
     body = "".join(walker.out)
     signature = ""
     if article.type == "notice" and article.author:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -15,15 +14,10 @@ from typing import Iterator
 from PIL import Image
 
 from conftest import AS_OF, copy_project
+from processes import free_port, stop
 
 START_TIMEOUT = 120  # seconds: the first build of the sample site on a busy machine
 GPS_IFD = 0x8825
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def git(project: Path, *args: str) -> str:
@@ -74,12 +68,7 @@ def desk_serve(project: Path, *args: str, served_type: type = Served) -> Iterato
         time.sleep(0.3)
         yield served
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc)
         reader.join(timeout=5)
 
 

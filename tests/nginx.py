@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from processes import free_port, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "nginx" / "board.conf"
 NGINX = os.environ.get("BOARD_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
@@ -32,12 +34,6 @@ def require_nginx() -> None:
     if os.environ.get("BOARD_SKIP_BROWSER") == "1":
         pytest.skip(problem)
     pytest.fail(problem)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def site_config(site: Path, port: int) -> str:
@@ -113,13 +109,7 @@ class Nginx:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: nginx's fast shutdown, workers included
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop(self.process, timeout=10)  # SIGTERM: nginx's fast shutdown, workers included
         if self.process.stderr:
             self.process.stderr.close()
         self.process = None

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from conftest import copy_project, write_article
+from processes import free_port, stop
 
 NOTICE = """---
 title: {title}
@@ -41,12 +42,6 @@ def small_project(root: Path, deploy_yaml: str) -> Path:
         title="紧急停水通知", date="2026-11-25", extra="urgent: true\nexpires: 2026-11-30 18:00\n", body="二期停水。"))
     write_article(project, "science/2026-11-18-燃气.md", "---\ntitle: 冬季燃气安全\ntype: science\ndate: 2026-11-18\n---\n\n燃气安全要记牢。\n")
     return project
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, seconds: float = 15) -> None:
@@ -103,10 +98,4 @@ LogLevel ERROR
             raise AssertionError("sshd did not start: " + self.process.stderr.read().decode(errors="replace"))
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop(self.process, timeout=10)

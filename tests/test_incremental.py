@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import AS_OF, copy_project, run_board, tree_hash, write_article
+from processes import free_port, stop
 
 ENV = {"SOURCE_DATE_EPOCH": "1795000000"}  # 2026-11-18: board.json's generated_at and the sitemap's lastmod
 ARTICLES = 18  # the sample content's article files
@@ -194,14 +195,6 @@ def test_check_writes_no_cache(project: Path) -> None:
 
 # -- board serve: a save rebuilds only what it changed, and the page shows it -------------------------
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(url: str) -> str:
     import urllib.request
 
@@ -215,7 +208,7 @@ def test_serve_rebuilds_only_the_saved_article(project: Path) -> None:
     import time
     from urllib.parse import quote
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/"
     page = base + quote("science/2026-11-08-老年人防跌倒/")
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}", "--as-of", AS_OF],
@@ -250,9 +243,4 @@ def test_serve_rebuilds_only_the_saved_article(project: Path) -> None:
         assert stats["articles.checked"] == 1 and stats["check.hit"] == ARTICLES - 1
         assert 0 < stats["pages.rendered"] < stats["pages.reused"]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc)

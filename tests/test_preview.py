@@ -27,12 +27,6 @@ ARTICLE_URL = "notices/2026-11-03-流感疫苗接种/"
 START_TIMEOUT = 120  # seconds: the first build of the sample site on a busy machine
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Served:
     """A running `board serve` process, its base URL and everything it has printed so far."""
 

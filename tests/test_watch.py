@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from conftest import write_article
+from processes import stop
 from publish_helpers import NOTICE, small_project
 
 SPEED = 10  # board minutes per 6 real seconds
@@ -85,12 +86,7 @@ def test_watch_publishes_at_the_scheduled_moment_without_a_command(tmp_path: Pat
         broken.write_text("---\ntitle: 改好的文章\ntype: law\ndate: 2026-11-26\n---\n正文\n", encoding="utf-8")
         wait_until(lambda: "改好的文章" in titles(served), 120, "the fixed article", process, log)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, sig=signal.SIGINT, timeout=30)
 
 
 def test_a_second_watcher_on_the_same_project_does_not_start(tmp_path: Path) -> None:
@@ -152,12 +148,7 @@ def test_watch_without_deploy_targets_keeps_site_current(tmp_path: Path) -> None
                    process, log)
         assert "只更新本机的网站文件夹" in log.read_text(encoding="utf-8")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, timeout=30)
     assert "board watch 已停止" in log.read_text(encoding="utf-8")  # systemd's stop ends it cleanly
 
 

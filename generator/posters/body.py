@@ -18,14 +18,12 @@ A run is a string (plain) or ["text", 1] (bold).
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
-
+from generator.html_walk import Walker
 from generator.summary import join_lines
 
 _BR = "\x00"  # a hard line break (<br>) survives cleaning as this marker
 _QA = re.compile(r"^\s*(问|答|Q|A)\s*[：:]\s*")
-_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "dt", "dd"}
-_SKIP_TAGS = {"script", "style", "img", "svg", "iframe", "object", "video", "audio", "head", "title"}
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre", "dt", "dd"}  # each a poster block
 
 
 def _clean(text: str) -> str:
@@ -39,14 +37,13 @@ def _clean(text: str) -> str:
     return joined
 
 
-class _Walker(HTMLParser):
+class _Walker(Walker):
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.blocks: list[dict] = []
         self.runs: list[list] = []  # [text, bold] while inside a block
         self.tag: str | None = None  # block tag collecting runs
         self.bold = 0
-        self.skip = 0
         self.lists: list[list] = []  # stack of [ordered, counter]
         self.table: list[list[str]] | None = None
         self.row: list[str] | None = None
@@ -80,10 +77,8 @@ class _Walker(HTMLParser):
         else:
             self.blocks.append({"k": "p", "runs": runs})
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in _SKIP_TAGS:
-            if tag not in ("img",):  # void element: nothing to skip
-                self.skip += 1
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden:
             return
         if tag in ("ul", "ol"):
             if self.tag == "li":  # nested list: flush the parent item first
@@ -108,9 +103,8 @@ class _Walker(HTMLParser):
         elif tag == "br" and self.tag is not None:
             self.runs.append([_BR, 0])
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(self.skip - 1, 0)
+    def end(self, tag: str) -> None:
+        if self.hidden:
             return
         if tag in ("ul", "ol"):
             if self.tag == "li":
@@ -132,9 +126,7 @@ class _Walker(HTMLParser):
         elif tag in _BLOCK_TAGS:
             self._end_block(tag)
 
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
+    def text(self, data: str) -> None:
         if self.tag is None:
             if not data.strip() or self.table is not None:
                 return
@@ -178,10 +170,7 @@ def blocks_from_markdown(md: str, kind: str = "") -> list[dict]:
 
 def blocks_from_html(html: str, kind: str = "") -> list[dict]:
     """The published HTML of a body -> poster blocks (see module doc)."""
-    walker = _Walker()
-    walker.feed(html)
-    walker.close()
-    blocks = walker.blocks
+    blocks = _Walker().walk(html).blocks
     if kind == "law":
         blocks = [_qa(b) for b in blocks]
     return blocks
