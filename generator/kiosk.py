@@ -11,8 +11,10 @@ clock and the committee's phone (an urgent notice still shows).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import math
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -61,6 +63,30 @@ def on_screen(plan: SitePlan) -> list:
     return plan.current[: plan.board.settings.kiosk_items]
 
 
+def can_show(plan: SitePlan) -> list:
+    """Every current article the screen may ever show from this build's board.json, in board order.
+
+    The screen shows the first `kiosk_items` that have not expired by its own clock, so as those
+    expire (say, offline for days) later ones move up: an article can show when, just before it
+    expires (or ever, if it never does), fewer than `kiosk_items` articles before it outlive it.
+    The service worker keeps the pictures of exactly these, so the cache stays bounded."""
+    limit = plan.board.settings.kiosk_items
+    before: list[float] = []  # expiry times (inf: never) of the articles ahead, sorted
+    shown = []
+    for article in plan.current:
+        if len(before) >= limit and before[-limit] == math.inf:
+            break  # `limit` never-expiring articles ahead: nothing later can reach the screen
+        ends = article.expires.timestamp() if article.expires else math.inf
+        if len(before) - bisect.bisect_left(before, ends) < limit:
+            shown.append(article)
+        bisect.insort(before, ends)
+    return shown
+
+
+def _revision(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
 def kiosk_data(plan: SitePlan) -> dict:
     """The initial set, in board.json's own form (so the script treats both alike); no poster links."""
     return manifest(plan, on_screen(plan), posters=False)
@@ -80,23 +106,36 @@ def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
         assets[name] = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
         writer.write_bytes(urls.kiosk_file(assets[name]), data, OWNER)
 
-    # QR files serve articles that reach the screen through a later board.json; the initial set
-    # carries its codes inline so the first screen needs no further request.
+    # The pictures the service worker keeps (site-relative URL -> revision), so a screen restarted
+    # without network shows every slide whole: the cover and QR code of every article it may show.
+    # QR files serve articles that move up as others expire, or come through a later board.json; the
+    # initial set carries its codes inline so the first screen needs no further request.
+    pictures: dict[str, str] = {}
     qr_inline: dict[str, dict[str, str]] = {}
-    for article in on_screen(plan):
+    first = {article.slug for article in on_screen(plan)}
+    for article in can_show(plan):
         url = settings.full_url(article.short_url)  # short: a small code that reads from across the hall
         if url:
             svg = qr_svg(url)
             writer.write_text(urls.kiosk_qr(article.slug), svg, OWNER)
-            qr_inline[article.slug] = {"site": settings.site_url, "url": article.short_url, "svg": svg}
+            pictures[urls.kiosk_qr(article.slug)] = _revision(svg.encode())
+            if article.slug in first:
+                qr_inline[article.slug] = {"site": settings.site_url, "url": article.short_url, "svg": svg}
+        if article.cover:
+            try:
+                pictures[urls.asset_path(article.cover)] = _revision(settings.content_path(article.cover).read_bytes())
+            except OSError:
+                pass  # the build has already said the picture is missing; the screen drops a cover it cannot load
 
     env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     # The service worker keeps one name (browsers look for updates at it); its text names this
-    # build's script and style, so it changes whenever they do.
-    precache = [assets[name] for name in ASSETS]
-    build = hashlib.sha256(" ".join(precache).encode() + (source / "sw.js").read_bytes()).hexdigest()[:10]
-    sw = env.get_template("sw.js").render(build=build, assets_json=json.dumps(precache))
+    # build's script, style and pictures with their revisions, so it changes whenever one does.
+    precache = {urls.kiosk_file(assets[name]): assets[name].split(".")[1] for name in ASSETS}
+    precache.update(sorted(pictures.items()))
+    precache_json = json.dumps(precache, ensure_ascii=False, separators=(",", ":"))
+    build = hashlib.sha256(precache_json.encode() + (source / "sw.js").read_bytes()).hexdigest()[:10]
+    sw = env.get_template("sw.js").render(build=build, precache_json=precache_json)
     writer.write_text(urls.kiosk_file("sw.js"), sw, OWNER)
     html = env.get_template("index.html").render(
         settings=settings,

@@ -5,8 +5,8 @@
  *    data-refresh seconds; a failed fetch or a broken board.json keeps the last good set;
  *  - drops an article at its `expires` time by this screen's own clock, even without a rebuild;
  *  - tap pauses (and resumes), swipe or the buttons move; a paused screen carries on by itself;
- *  - a service worker (sw.js) keeps the page, board.json and the pictures on rotation, so a screen
- *    restarted without network shows the last content at once; when board.json has not been
+ *  - a service worker (sw.js) keeps the page, board.json and the pictures of every article it may
+ *    show, so a screen restarted without network shows the last content at once; when board.json has not been
  *    refreshed for data-stale seconds, a small line says when the content is from;
  *  - outside data-hours (kiosk_hours) only a dim clock and the committee's phone show, unless an
  *    urgent notice is current.
@@ -80,7 +80,8 @@
     offlineFetches: 0, // answered by the service worker's copy
     freshAt: 0,       // when the content on screen last came from the server
     quiet: false,
-    keptKey: ""
+    worker: null,     // the service worker's registration (a promise), if the browser allows one
+    boardText: null   // the last board.json from the server, to notice a new build
   };
 
   // ---- time, in Shanghai whatever the screen's own time zone -------------------------------
@@ -320,7 +321,6 @@
     var position = indexOf(state.slug);
     state.shown = onRotation(now);
     state.quiet = isQuiet(now);
-    keepPictures();
     var key = JSON.stringify(state.shown) + "|" + state.siteUrl + "|" + state.quiet;
     var changed = key !== state.drawnKey;
     state.drawnKey = key;
@@ -372,7 +372,7 @@
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         var offline = response.headers.get("X-Board-Kiosk-Offline") === "1";
-        return response.json().then(function (data) { return { data: data, offline: offline }; });
+        return response.text().then(function (text) { return { data: JSON.parse(text), text: text, offline: offline }; });
       })
       .then(function (answer) {
         if (!accept(answer.data)) throw new Error("not a board manifest");
@@ -384,6 +384,7 @@
           state.goodFetches += 1;
           state.freshAt = Date.now();
           storeFresh(state.freshAt);
+          updateWorker(answer.text);
         }
         reconcile(Date.now());
         drawStale(Date.now());
@@ -398,29 +399,16 @@
   // ---- the service worker: the last content survives a restart without network ------------
   function startWorker() {
     if (!config.worker || !("serviceWorker" in navigator)) return; // plain http (not localhost): no worker
-    navigator.serviceWorker.register(config.worker).catch(function () { /* the screen works without it */ });
-    navigator.serviceWorker.addEventListener("message", function (e) {
-      if (e.data && e.data.type === "kept") state.kept = e.data.urls;
-    });
+    state.worker = navigator.serviceWorker.register(config.worker).catch(function () { return null; }); // the screen works without it
   }
 
-  /* Tell the worker which pictures are on rotation: it keeps those and forgets the rest. */
-  function keepPictures() {
-    if (!config.worker || !("serviceWorker" in navigator)) return;
-    var urls = [];
-    state.shown.forEach(function (a) {
-      if (typeof a.cover === "string" && a.cover) urls.push(new URL("../" + encodePath(a.cover), location.href).href);
-      var known = qrInline[a.slug];
-      if (state.siteUrl && !(known && known.site === state.siteUrl && known.url === a.url)) {
-        urls.push(new URL("qr/" + encodeURIComponent(a.slug) + ".svg", location.href).href);
-      }
-    });
-    var key = urls.join("\n");
-    if (key === state.keptKey) return;
-    state.keptKey = key;
-    navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.active) registration.active.postMessage({ type: "keep", urls: urls });
-    }).catch(function () {});
+  /* board.json changed (a new build is online): the worker of that build keeps its pictures, so
+     ask the browser to look for it now rather than at the next restart. */
+  function updateWorker(text) {
+    var changed = state.boardText !== null && text !== state.boardText;
+    state.boardText = text;
+    if (!changed || !state.worker) return;
+    state.worker.then(function (registration) { return registration && registration.update(); }).catch(function () {});
   }
 
   // ---- the clock ---------------------------------------------------------------------------
@@ -517,7 +505,6 @@
         freshAt: state.freshAt,
         quiet: state.quiet,
         controlled: Boolean(navigator.serviceWorker && navigator.serviceWorker.controller),
-        kept: state.kept || [],
         interval: config.interval / 1000,
         refresh: config.refresh / 1000,
         resume: config.resume / 1000
