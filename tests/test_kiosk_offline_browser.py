@@ -129,15 +129,25 @@ def kept(screen: Screen) -> set[str]:
     return set(next(iter(found.values())))
 
 
-def wait_whole_slide(page, has_cover: bool) -> None:
-    """Until every picture on the slide has loaded (naturalWidth > 0); a failed one is removed by the
-    page, so a cover the article has must be there."""
-    page.wait_for_function("""(hasCover) => {
-        const slide = document.querySelector('.kiosk-slide');
-        if (!slide || (hasCover && !slide.querySelector('.kiosk-cover img'))) return false;
-        if (!slide.querySelector('.kiosk-qr svg, .kiosk-qr img')) return false;
-        return [...slide.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0);
-    }""", arg=has_cover, timeout=10000, polling=100)
+def every_slide(page) -> dict[str, dict]:
+    """Step through the rotation once (paused, so it does not move by itself), waiting on each slide
+    until its pictures have loaded or failed: slug -> its cover and QR code, and each picture's
+    naturalWidth (a picture that fails to load is removed by the page). One call into the page."""
+    page.locator("[data-action=pause]").click()
+    return page.evaluate("""async () => {
+        const seen = {};
+        for (const _ of boardKiosk.status().order) {
+            const slide = document.querySelector('.kiosk-slide');
+            const pictures = [...slide.querySelectorAll('img')];
+            await Promise.all(pictures.map(img => img.complete ? null : new Promise(done => {
+                img.addEventListener('load', done); img.addEventListener('error', done); })));
+            seen[slide.dataset.slug] = {cover: Boolean(slide.querySelector('.kiosk-cover img')),
+                qr: Boolean(slide.querySelector('.kiosk-qr svg, .kiosk-qr img')),
+                widths: pictures.map(img => img.isConnected ? img.naturalWidth : 0)};
+            document.querySelector('[data-action=next]').click();
+        }
+        return seen;
+    }""")
 
 
 def test_restart_without_network_shows_the_last_content(browser, nginx, manifest) -> None:
@@ -165,14 +175,16 @@ def test_restart_without_network_shows_the_last_content(browser, nginx, manifest
         assert page.evaluate("getComputedStyle(document.querySelector('.kiosk-top')).display") == "flex"
         covers = {a["slug"]: bool(a.get("cover")) for a in manifest["articles"]}
         assert sum(covers[slug] for slug in expected) >= 2
-        for slug in expected:
-            screen.go_to(slug)
-            wait_whole_slide(page, covers[slug])
-            if covers[slug]:
-                screen_shot = slug
+        slides = every_slide(page)
+        assert list(slides) == expected
+        for slug, slide in slides.items():
+            assert slide["cover"] == covers[slug] and slide["qr"], (slug, slide)
+            assert all(width > 0 for width in slide["widths"]), (slug, slide)
         assert page.locator("#kiosk-stale").is_hidden()  # fetched from the server less than an hour ago
-        screen.go_to(screen_shot)
+        screen.go_to(next(slug for slug in expected if covers[slug]))
+        page.wait_for_function("() => document.querySelector('.kiosk-cover img').naturalWidth > 0")
         screenshot(page, "kiosk-offline-restart", animations="disabled")
+        page.locator("[data-action=pause]").click()  # carry on
 
         # two hours on, still no network: the screen says how old its content is
         page.clock.fast_forward("02:00:00")
