@@ -4,12 +4,14 @@ SVGs drawn to pixels, attachments without their metadata, or refused with a mess
 Done once, when the board is loaded (so `board check` names every file that cannot go online), for
 the files published articles use; the site, the kiosk and the posters all take the result from here.
 Results are kept in .cache/public/ by content hash: an unchanged photo is not re-encoded every build.
+A result no published article has used for KEEP_DAYS is removed (prune_public), so the folder stays bounded.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -25,6 +27,8 @@ VERSION = b"public-v1"  # change when the cleaning changes: cached results are t
 # pictures (images.FORMATS), iPhone photos (images.CONVERTED), .svg (svg.py), attachments (attachments.py)
 PUBLISHED = ASSET_SUFFIXES | set(CONVERTED)
 MAX_ASSET_BYTES = 100 * 1024 * 1024  # a 100 MB file is a video for a video site, not for the board
+KEEP_DAYS = 30  # a cleaned file no article has used for this long is removed (as posters/cache.py does)
+TEMP_HOURS = 1  # a half-written result older than this was left by a killed build
 
 
 def public_bytes(data: bytes, suffix: str) -> bytes:
@@ -74,7 +78,30 @@ def prepare_assets(articles: Iterable[Article], files: set[str], settings: Setti
         except OSError as exc:
             report.error(shown, 1, f"无法读取这个文件（{exc.strerror or exc}）。请检查它是否被其他程序占用。",
                          code="file.unreadable")
+    if write_cache:
+        prune_public(cache, set(prepared.values()))
     return prepared
+
+
+def prune_public(cache: Path, used: set[Path], keep_days: int = KEEP_DAYS) -> None:
+    """Remove results no article has used for `keep_days` and temporary files of killed builds.
+    Used ones are marked (their time set to now) as they are taken, so a preview with drafts and a
+    build without them do not make each other re-encode. posters/cache.prune_entries walks another
+    layout (two-letter folders, a .json beside each), hence this small loop of its own."""
+    now = time.time()
+    try:
+        entries = list(cache.iterdir())
+    except OSError:
+        return  # no cache yet
+    for entry in entries:
+        if entry in used:
+            continue
+        try:
+            age = now - entry.stat().st_mtime
+            if age > (TEMP_HOURS * 3600 if entry.name.startswith(".") else keep_days * 86400):
+                entry.unlink()
+        except OSError:
+            pass  # taken by another build at the same moment, or already gone
 
 
 def _cache_path(data: bytes, suffix: str, cache: Path) -> Path:
@@ -85,6 +112,10 @@ def _cached(data: bytes, suffix: str, cache: Path) -> Path:
     target = _cache_path(data, suffix, cache)
     key = target.stem
     if target.is_file():
+        try:
+            os.utime(target)  # used now: kept by prune_public
+        except OSError:
+            pass
         return target
     cleaned = public_bytes(data, suffix)
     cache.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ One self-contained folder (page, script, style, QR codes); nothing is fetched fr
 site. The current articles are embedded in the page, so the screen shows them even when its first
 fetch of board.json fails; the script then re-reads board.json every few minutes and drops each
 article at its `expires` time by the screen's own clock. A service worker (sw.js) keeps the page,
-its script and style, board.json and the pictures on rotation, so a screen that restarts with the
+its script and style, board.json and the pictures of every article it may show, so a screen that restarts with the
 network down shows the last content at once. Outside `kiosk_hours` the screen shows only a dim
 clock and the committee's phone (an urgent notice still shows).
 """
@@ -93,7 +93,7 @@ def kiosk_data(plan: SitePlan) -> dict:
 
 
 def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
-    """Write site/kiosk/: index.html, kiosk.<hash>.js, kiosk.<hash>.css, sw.js and qr/<slug>.svg for every current article."""
+    """Write site/kiosk/: index.html, kiosk.<hash>.js, kiosk.<hash>.css, sw.js and qr/<slug>.svg for every article it may show."""
     settings = plan.board.settings
     source = settings.templates_dir / "kiosk"
 
@@ -136,7 +136,7 @@ def write_kiosk(plan: SitePlan, writer: SiteWriter) -> None:
     precache_json = json.dumps(precache, ensure_ascii=False, separators=(",", ":"))
     build = hashlib.sha256(precache_json.encode() + (source / "sw.js").read_bytes()).hexdigest()[:10]
     sw = env.get_template("sw.js").render(build=build, precache_json=precache_json)
-    writer.write_text(urls.kiosk_file("sw.js"), sw, OWNER)
+    writer.write_text(urls.KIOSK_WORKER, sw, OWNER)
     html = env.get_template("index.html").render(
         settings=settings,
         title=f"{settings.community}公告栏",

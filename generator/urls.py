@@ -12,6 +12,7 @@ TAGS = "tags/"
 SEARCH_PAGE = "search/"
 SEARCH_DATA = "search/data/"
 KIOSK = "kiosk/"
+KIOSK_WORKER = "kiosk/sw.js"  # one name for good: browsers look for the service worker's updates at it
 POSTERS = "posters/"
 PRINT_PACK = "posters/print-pack.pdf"
 BOARD_JSON = "board.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.publish.files import LONG, REVALIDATE, SHORT, cache_control, content_hash, content_type
+from generator.publish.files import LONG, REVALIDATE, SHORT, cache_control, content_hash, content_type, upload_order
 
 CASES = [
     ("index.html", "text/html; charset=utf-8", REVALIDATE),
@@ -41,3 +41,17 @@ def test_build_stamps_are_not_a_change() -> None:
     assert content_hash("board.json", one) == content_hash("board.json", two)
     assert content_hash("board.json", one) != content_hash("board.json", changed)
     assert content_hash("notices/x/index.html", one) != content_hash("notices/x/index.html", two)  # only stamped files
+
+
+def test_entry_points_go_up_after_what_they_name() -> None:
+    """An S3 deploy uploads in this order: a kiosk that meets the new service worker (which lists the
+    pictures it keeps) or the new kiosk page never finds a picture or script not there yet."""
+    rels = ["kiosk/sw.js", "kiosk/index.html", "board.json", "index.html", "notices/x/index.html",
+            "notices/images/现场.jpg", "kiosk/qr/2026-11-20-大扫除.svg", "kiosk/kiosk.0123456789.js",
+            "assets/stylesheets/main.57a0d79d.min.css", "feed.xml"]
+    order = sorted(rels, key=lambda rel: (upload_order(rel), rel))
+    position = {rel: i for i, rel in enumerate(order)}
+    for entry in ("kiosk/sw.js", "kiosk/index.html", "board.json", "index.html", "feed.xml"):
+        for named in ("notices/images/现场.jpg", "kiosk/qr/2026-11-20-大扫除.svg", "kiosk/kiosk.0123456789.js",
+                      "notices/x/index.html", "assets/stylesheets/main.57a0d79d.min.css"):
+            assert position[entry] > position[named], (entry, named)

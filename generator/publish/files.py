@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import urls
+
 LONG = "public, max-age=31536000, immutable"  # the name changes when the content does
 REVALIDATE = "no-cache"  # may be stored, but asked again every time: never stale
 SHORT = "public, max-age=300"  # pictures, posters: same name, may change with an article
@@ -49,16 +51,19 @@ TYPES = {  # explicit: the system's mime table differs between machines, and tex
     ".ppt": "application/vnd.ms-powerpoint",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-SPECIAL_TYPES = {"feed.xml": "application/rss+xml; charset=utf-8"}
+SPECIAL_TYPES = {urls.FEED: "application/rss+xml; charset=utf-8"}
 
 # Stamps that change with every build although nothing a reader sees has changed; a release that
 # differs only in them is not a change (otherwise every build would be a new release).
 _STAMPS = re.compile(rb'"(generated_at|as_of)":\s*"[^"]*"|<lastBuildDate>[^<]*</lastBuildDate>')
-_STAMPED = ("board.json", "feed.xml", "kiosk/index.html")
+_STAMPED = (urls.BOARD_JSON, urls.FEED, urls.page_file(urls.KIOSK))
+# Entry points go up last: they name the other files (the kiosk's service worker lists its pictures).
+_ENTRY_POINTS = (urls.page_file(urls.HOME), urls.BOARD_JSON, urls.page_file(urls.KIOSK), urls.KIOSK_WORKER,
+                 urls.FEED, urls.CALENDAR)
 
 
 def content_type(rel: str) -> str:
-    if rel.rsplit("/", 1)[-1] in SPECIAL_TYPES and "/" not in rel:
+    if rel in SPECIAL_TYPES:
         return SPECIAL_TYPES[rel]
     suffix = Path(rel).suffix.lower()
     return TYPES.get(suffix) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
@@ -68,7 +73,7 @@ def cache_control(rel: str) -> str:
     name = rel.rsplit("/", 1)[-1]
     if _FINGERPRINTED.search(name):
         return LONG
-    if _ALWAYS_FRESH.search(name) or rel.startswith(("kiosk/", "search/")):
+    if _ALWAYS_FRESH.search(name) or rel.startswith((urls.KIOSK, urls.SEARCH_PAGE)):
         return REVALIDATE
     return SHORT
 
@@ -106,8 +111,9 @@ def fingerprint(hashes: dict[str, str]) -> str:
 
 
 def upload_order(rel: str) -> int:
-    """Assets first, pages next, the entry points (home, board.json, kiosk) last: a reader never
-    gets a page whose assets are not there yet."""
-    if rel in ("index.html", "board.json", "kiosk/index.html", "feed.xml", "calendar.ics"):
+    """Assets first, pages next, the entry points (home, board.json, the kiosk and its service worker)
+    last: a reader never gets a page whose assets are not there yet, nor a kiosk a worker whose
+    pictures are not."""
+    if rel in _ENTRY_POINTS:
         return 2
     return 1 if rel.endswith(".html") else 0

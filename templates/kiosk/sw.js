@@ -75,7 +75,7 @@ function precache(cache) {
     return stored(url, revision).then(function (copy) {
       if (copy) return cache.put(url, copy);
       return fetch(url, { cache: "no-cache" }).then(function (response) {
-        if (response.status === 404 || response.status === 410) return; // not on the site: the slide shows without it
+        // say, a picture not uploaded yet: the install fails, the previous worker serves till the next try
         if (!response.ok) throw new Error("HTTP " + response.status + " " + url);
         return whole(response, REVISION, revision).then(function (copy) { return cache.put(url, copy); });
       });
