@@ -147,6 +147,7 @@ def test_publish_to_s3_types_caching_guard_and_dry_run(tmp_path: Path, s3_server
         "notices/2026-11-20-大扫除/index.html": ("text/html; charset=utf-8", "no-cache"),
         "board.json": ("application/json; charset=utf-8", "no-cache"),
         "kiosk/index.html": ("text/html; charset=utf-8", "no-cache"),
+        "kiosk/sw.js": ("text/javascript; charset=utf-8", "no-cache"),  # browsers look for updates at one name
         "feed.xml": ("application/rss+xml; charset=utf-8", "no-cache"),
         "calendar.ics": ("text/calendar; charset=utf-8", "no-cache"),
         css: ("text/css; charset=utf-8", "public, max-age=31536000, immutable"),
