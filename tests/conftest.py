@@ -3,17 +3,15 @@
 The suite runs in parallel processes (pytest-xdist, `-n 2 --dist loadfile` in .ci/run): the sample site
 is built once for all of them (a file lock in the run's shared temporary folder), every server listens
 on a free port of 127.0.0.1, and every file a test writes is under its own temporary folder.
-Tests that run the site renderer (MkDocs, or ProperDocs in CI's second pass) are marked `renderer`
-by `pytest_collection_modifyitems` below, so that second pass can run only them.
+Tests of what the site renderer itself does are marked `renderer` (see the marker below): CI's second pass
+runs only them, under ProperDocs.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -194,67 +192,12 @@ def project(tmp_path: Path) -> Path:
 
 
 # -- the `renderer` marker --------------------------------------------------------------------------
-# A test exercises the renderer when it, a fixture it uses or a helper function either of them calls
-# runs a command that builds or serves the site, or uses the sample site. Read from the source, so
-# nobody has to remember the marker; it errs on the side of marking (a test marked needlessly only
-# runs once more in CI's second pass).
-_RENDERS = re.compile(r"""renderer_command|sample_site|sample_project|site_url|machine\(|mkdocs_plugin|"""
-                      r"""mkdocs_log|["'](build|serve|publish|watch|gh-deploy)["']|\b(build_site|serve|preview)\w*\(""")
-_CALLED = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
-
-
-def _renders(function, helpers: dict, memo: dict) -> bool:
-    """Does `function`, or a helper of tests/ it calls by name, run the renderer? (memoised)"""
-    function = inspect.unwrap(function)
-    if function in memo:
-        return memo[function]
-    memo[function] = False  # while it is being read: a call back into it adds nothing
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
-    found = bool(_RENDERS.search(source))
-    if not found:
-        names = getattr(function, "__globals__", {})
-        for name in set(_CALLED.findall(source)):
-            called = names.get(name)
-            called = inspect.unwrap(called) if inspect.isfunction(called) else helpers.get(name)
-            # helpers imported inside the function are found by name among the test modules' own
-            if called in helpers.values() and _renders(called, helpers, memo):
-                found = True
-                break
-    memo[function] = found
-    return found
-
-
-def _helpers() -> dict:
-    """Every function defined in a module of tests/, by name (the generator and libraries are not read)."""
-    here = str(Path(__file__).resolve().parent)
-    found = {}
-    for module in list(sys.modules.values()):
-        if os.path.dirname(os.path.realpath(getattr(module, "__file__", None) or "")) != here:
-            continue
-        for name, value in vars(module).items():
-            value = inspect.unwrap(value) if inspect.isfunction(value) else None
-            if value is not None and os.path.dirname(os.path.realpath(value.__code__.co_filename)) == here:
-                found.setdefault(name, value)
-    return found
+# CI's second pass (.ci/run) runs only the tests marked `renderer` under ProperDocs: the trees of the
+# sample site and the street example compared file for file with the MkDocs pass
+# (tests/test_renderer_parity.py), the renderer's own command line (test_cli.py, test_settings.py) and
+# its log lines (test_preview.py). Every other test reads pages those trees show to be the same.
 
 
 def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "renderer: runs the site renderer (MkDocs or ProperDocs); set by conftest.py")
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    helpers, memo = _helpers(), {}
-    for item in items:
-        if item.get_closest_marker("renderer"):
-            continue
-        functions = [getattr(item, "function", None)]
-        info = getattr(item, "_fixtureinfo", None)
-        for name in item.fixturenames:
-            definitions = info.name2fixturedefs.get(name) if info else None
-            if definitions:
-                functions.append(definitions[-1].func)
-        if any(f is not None and _renders(f, helpers, memo) for f in functions):
-            item.add_marker(pytest.mark.renderer)
+    config.addinivalue_line("markers", "renderer: checks what the site renderer itself does (MkDocs or ProperDocs); "
+                                       "CI runs these again under ProperDocs")

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import AS_OF, copy_project, make_board_project, renderer_command, run_board, tree_hash, write_article
 
+pytestmark = pytest.mark.renderer  # `mkdocs build` itself, and the board command around the renderer
+
 GOOD = "---\ntitle: 好消息\ntype: science\ndate: 2026-11-20\n---\n\n正文第一段，讲一件好事。\n"
 
 

@@ -20,6 +20,8 @@ from bs4 import BeautifulSoup
 from browser import require_browser
 from conftest import AS_OF, copy_project, write_article
 
+pytestmark = pytest.mark.renderer  # the preview drives the renderer in-process and turns its log lines into Chinese
+
 pytest_plugins = ["browser"]  # the one session browser fixture shared with the other browser test files
 
 ARTICLE = "notices/2026-11-03-流感疫苗接种.md"

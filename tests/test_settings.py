@@ -110,6 +110,7 @@ def _first_line(text: str, fragment: str) -> int:
     return text.count("\n", 0, start) + 1
 
 
+@pytest.mark.renderer  # runs the renderer's own command line
 @pytest.mark.parametrize("config, code, fragment, level", [w[1:] for w in WRONG], ids=[w[0] for w in WRONG])
 def test_same_message_on_the_options_line_from_every_command(tmp_path: Path, config: str, code: str,
                                                              fragment: str, level: Level) -> None:
@@ -136,6 +137,7 @@ def test_same_message_on_the_options_line_from_every_command(tmp_path: Path, con
         assert (result.returncode != 0) == (level is Level.ERROR), f"{name}:\n{text}"
 
 
+@pytest.mark.renderer  # runs the renderer's own command line
 def test_fullwidth_colon_named_on_its_own_line(tmp_path: Path) -> None:
     """The commonest slip; YAML itself would blame the next line. (MkDocs reads the YAML before any
     plugin runs, so `mkdocs build` can only refuse; the board commands say what to do.)"""
