@@ -61,10 +61,21 @@ class Registry:
     path: Path
     codes: dict[str, str] = field(default_factory=dict)
     added: list[tuple[str, str]] = field(default_factory=list)  # (code, slug) given in this build
+    # key -> its codes, for `codes` as it was when made: asking each slug in turn stays linear, not quadratic
+    _index: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    _mark: tuple[int, int] = field(default=(0, -1), repr=False, compare=False)
+
+    def _by_key(self) -> dict[str, list[str]]:
+        mark = (id(self.codes), len(self.codes))
+        if self._mark != mark:  # codes replaced or changed from outside: index again
+            index: dict[str, list[str]] = {}
+            for code, owner in self.codes.items():
+                index.setdefault(_key(owner), []).append(code)
+            self._index, self._mark = index, mark
+        return self._index
 
     def codes_of(self, slug: str) -> list[str]:
-        key = _key(slug)
-        return [code for code, owner in self.codes.items() if _key(owner) == key]
+        return list(self._by_key().get(_key(slug), ()))
 
     def give(self, slug: str) -> str:
         """The slug's code: its first registered one, else the shortest free prefix of its hash."""
@@ -74,7 +85,10 @@ class Registry:
         for length in range(LENGTH, MAX_LENGTH + 1):
             code = candidate(slug, length)
             if code not in self.codes:
+                index = self._by_key()
                 self.codes[code] = slug
+                index.setdefault(_key(slug), []).append(code)
+                self._mark = (id(self.codes), len(self.codes))
                 self.added.append((code, slug))
                 return code
         raise RuntimeError("short code space exhausted")  # 31**12 codes: cannot happen

@@ -360,7 +360,6 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
     the files that carry the build's time are made again."""
     from generator.cli import check_outputs
     from generator.load import load_board
-    from generator.mkdocs_plugin import render_site
     from generator.output.faults import machine_fault
     from generator.settings import load_settings
 
@@ -386,6 +385,8 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
             board.cache.count("site.reused")
             board.cache.save_stats()
             return Outcome(community_id, True, report.messages, {"published": len(board.published)}, key, reused=True)
+    from generator.mkdocs_plugin import render_site  # MkDocs and the theme: imported only when there is a site to render
+
     try:
         ok = render_site(board, Path(out), posters=posters, report=report)
     except OSError as exc:
@@ -660,13 +661,25 @@ def prune_parses(root: Path) -> None:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:  # a file system without hard links
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link, symlinks=True)
+    """The same files under a new folder tree: hard links (copies where the file system has none).
+    A walk of our own, not shutil.copytree: no copystat per folder, a scandir per folder."""
+    target.mkdir()
+    folders = [(source, target)]
+    while folders:
+        src, dst = folders.pop()
+        with os.scandir(src) as entries:
+            for entry in entries:
+                made = os.path.join(dst, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(made)
+                    folders.append((Path(entry.path), Path(made)))
+                elif entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), made)
+                else:
+                    try:
+                        os.link(entry.path, made)
+                    except OSError:  # a file system without hard links
+                        shutil.copy2(entry.path, made)
 
 
 # -- the portal ----------------------------------------------------------------------------------------
