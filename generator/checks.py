@@ -15,8 +15,8 @@ from typing import Any
 
 from generator.body_checks import check_body
 from generator.content import RawArticle
-from generator.front_mistakes import looks_like_draft
-from generator.messages import Report
+from generator.front_mistakes import is_invisible, looks_like_draft
+from generator.messages import Report, shown
 from generator.model import (CATEGORIES, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
                              PosterOptions, category_key, type_key)
 from generator.portable_names import windows_problem
@@ -56,7 +56,7 @@ class _Checker:
     # -- field helpers ---------------------------------------------------------------
     def text(self, key: str, *, required: bool = False, max_len: int | None = None, what: str = "") -> str | None:
         value = self.front.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and not visible(value)):
             if required:
                 self.report.error(self.raw.source, self.raw.line_of(key) if key in self.front else self.raw.front_end_line,
                                   f"缺少 {key}（{what}）。请在开头的信息块里加一行，例如 {key}: {EXAMPLES.get(key, '……')}", code="field.missing")
@@ -78,7 +78,7 @@ class _Checker:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(key, f"{key}（{what}）只能写 true（是）或 false（否），现在是“{value}”。", code="field.not_bool")
+            self.error(key, f"{key}（{what}）只能写 true（是）或 false（否），现在是“{shown(value)}”。", code="field.not_bool")
             return False
         return value
 
@@ -86,8 +86,15 @@ class _Checker:
         try:
             return parse_time(value)
         except BadDate as exc:
+            if exc.code == "date.time_span":
+                self.error(key, f"{what}“{shown(value)}”写成了一段时间，这里只能写一个时刻（开始的时间）。活动请分开写："
+                                "start: 2026-12-01 09:00 写开始，end: 2026-12-01 11:00 写结束。", code=exc.code)
+                return None
             fix = f"请改成 {exc.hint}" if exc.hint else "请写成 2026-11-20 或 2026-11-20 08:30 这样的格式"
-            self.error(key, f"{what}“{value}”看不懂。{fix}（年-月-日，英文减号，时间可省略）。", code="date.unreadable")
+            if exc.hint and exc.hint.startswith("YYYY"):
+                fix += "（把 YYYY 换成年份，例如 2026）"
+            self.error(key, f"{what}“{shown(value)}”看不懂。{fix}（年-月-日，英文减号，时间用 24 小时制，可省略）。",
+                       code="date.unreadable")
             return None
 
     # -- the article ------------------------------------------------------------------
@@ -106,7 +113,7 @@ class _Checker:
             elif str(key) not in KNOWN_KEYS:
                 near = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.6)
                 hint = f"是不是想写 {near[0]}？" if near else f"可用的名称有：{'、'.join(KNOWN_KEYS)}。"
-                self.warning(str(key), f"不认识的设置“{key}”，这一行不会起作用。{hint}", code="frontmatter.unknown_key")
+                self.warning(str(key), f"不认识的设置“{shown(key)}”，这一行不会起作用。{hint}", code="frontmatter.unknown_key")
         title = self.text("title", required=True, max_len=MAX_TITLE, what="标题")
         type_ = self.check_type()
         date = self.check_date()
@@ -172,7 +179,7 @@ class _Checker:
         text = str(value).strip()
         if type_key(text):
             return type_key(text)
-        self.error("type", f"文章类型“{text}”不认识。可选：{_type_choices()}（中英文都可以）。", code="type.unknown")
+        self.error("type", f"文章类型“{shown(text)}”不认识。可选：{_type_choices()}（中英文都可以）。", code="type.unknown")
         return None
 
     def check_date(self):
@@ -198,7 +205,7 @@ class _Checker:
         text = str(value).strip()
         if category_key(text):
             return category_key(text)
-        self.error("category", f"栏目“{text}”不认识。可选：{_category_choices()}（中英文都可以），也可以不写。", code="category.unknown")
+        self.error("category", f"栏目“{shown(text)}”不认识。可选：{_category_choices()}（中英文都可以），也可以不写。", code="category.unknown")
         return None
 
     def check_tags(self) -> tuple[str, ...]:
@@ -221,11 +228,11 @@ class _Checker:
             if not text:
                 continue
             if len(text) > MAX_TAG or _BAD_TAG.search(text) or text.startswith("."):
-                self.error("tags", f"标签“{text}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。", code="tags.bad_tag")
+                self.error("tags", f"标签“{shown(text)}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。", code="tags.bad_tag")
                 return ()
             problem = windows_problem(text)  # a tag names a folder: tags/<tag>/
             if problem:
-                self.report.error(self.raw.source, self.raw.line_of("tags"), f"标签“{text}”{problem}。网站放到 Windows 电脑上会出错，请换一个写法。", code="tags.windows_name")
+                self.report.error(self.raw.source, self.raw.line_of("tags"), f"标签“{shown(text)}”{problem}。网站放到 Windows 电脑上会出错，请换一个写法。", code="tags.windows_name")
                 return ()
             if text not in tags:
                 tags.append(text)
@@ -240,13 +247,13 @@ class _Checker:
             return None
         resolved = resolve_inside(self.raw.path.parent, value, self.content_dir)
         if resolved is None:
-            self.error("cover", f"封面图片路径“{value}”指到了 content 文件夹外面。请把图片放进 content 里（例如文章旁边的 images 文件夹），写相对路径 images/图片名.jpg。", code="cover.outside_content")
+            self.error("cover", f"封面图片路径“{shown(value)}”指到了 content 文件夹外面。请把图片放进 content 里（例如文章旁边的 images 文件夹），写相对路径 images/图片名.jpg。", code="cover.outside_content")
             return None
         if not resolved.suffix.lower() in IMAGE_SUFFIXES:
-            self.error("cover", f"封面“{value}”不是图片。请用 jpg、png、gif、webp 或 svg 格式的图片。", code="cover.not_picture")
+            self.error("cover", f"封面“{shown(value)}”不是图片。请用 jpg、png、gif、webp 或 svg 格式的图片。", code="cover.not_picture")
             return None
         if not exists(resolved) or not resolved.is_file():
-            self.error("cover", f"找不到封面图片“{value}”。请检查文件名（包括扩展名 .jpg/.png）和所在文件夹，路径相对于这篇文章所在的文件夹。", code="cover.missing")
+            self.error("cover", f"找不到封面图片“{shown(value)}”。请检查文件名（包括扩展名 .jpg/.png）和所在文件夹，路径相对于这篇文章所在的文件夹。", code="cover.missing")
             return None
         return resolved.relative_to(self.content_dir.resolve()).as_posix()
 
@@ -259,7 +266,7 @@ class _Checker:
             return None
         for key in value:
             if key not in ("start", "end", "location"):
-                self.warning("event", f"活动 event 里不认识的设置“{key}”。可用：start、end、location。", code="event.unknown_key")
+                self.warning("event", f"活动 event 里不认识的设置“{shown(key)}”。可用：start、end、location。", code="event.unknown_key")
         if value.get("start") is None:
             self.error("event", "活动 event 缺少开始时间 start。例如在 event: 下面写“  start: 2026-12-05 09:00”。", code="event.missing_start")
             return None
@@ -295,7 +302,7 @@ class _Checker:
             self.error("poster", f"海报方向 orientation 只能是 portrait（竖版）或 landscape（横版），现在是“{value.get('orientation')}”。", code="poster.bad_orientation")
         for key in value:
             if key not in ("size", "orientation"):
-                self.warning("poster", f"海报设置 poster 里不认识的“{key}”。可用：size、orientation。", code="poster.unknown_key")
+                self.warning("poster", f"海报设置 poster 里不认识的“{shown(key)}”。可用：size、orientation。", code="poster.unknown_key")
         return PosterOptions(enabled=True, size=size if size in POSTER_SIZES else "A4",
                              orientation=orientation if orientation in POSTER_ORIENTATIONS else "portrait")
 
@@ -313,12 +320,12 @@ class _Checker:
             return None
         if _BAD_SLUG.search(slug) or slug.startswith((".", "_", "-")) or slug.endswith("."):
             thing = "网址名 slug" if explicit is not None else "文件名"
-            self.error(where, f"{thing}“{slug}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。", code="slug.bad_characters")
+            self.error(where, f"{thing}“{shown(slug)}”里有不能用在网址里的符号（/ \\ # ? % 或开头的 . _ -）。请改名，例如 2026-11-20-冬季大扫除。", code="slug.bad_characters")
             return None
         problem = windows_problem(slug)  # names the site itself uses are refused by the output's claims
         if problem:
             thing = "网址名 slug" if explicit is not None else "文件名"
-            self.report.error(self.raw.source, self.raw.line_of(where), f"{thing}“{slug}”{problem}。网站放到 Windows 电脑上会出错，请改名，例如 2026-11-20-冬季大扫除。", code="slug.windows_name")
+            self.report.error(self.raw.source, self.raw.line_of(where), f"{thing}“{shown(slug)}”{problem}。网站放到 Windows 电脑上会出错，请改名，例如 2026-11-20-冬季大扫除。", code="slug.windows_name")
             return None
         return slug
 
@@ -330,6 +337,12 @@ EXAMPLES = {
     "cover": "images/封面.jpg",
     "slug": "2026-11-20-冬季大扫除",
 }
+
+
+def visible(text: str) -> str:
+    """The text without spaces and characters that take no room (a title of zero-width characters
+    pasted from WeChat looks empty and is)."""
+    return "".join(c for c in text if not (c.isspace() or is_invisible(c)))
 
 
 def _kind(value: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,13 +152,23 @@ class RawArticle:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as text (we parse them ourselves, with Chinese hints)."""
+    """Safe loader that keeps dates and numbers as text, as staff wrote them: we parse dates ourselves
+    (with Chinese hints), and no front matter value is a number (YAML would turn `slug: 007` into 7,
+    `title: .nan` into nan, `date: 2026.1120` into 2026.112, and 5000 nines into an error)."""
 
 
+_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in _AS_TEXT]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# The tags YAML gives plain values and blocks; any other (`!!binary`, `!!set`, `!!python/…`, `!x`) was
+# written out by hand, and would turn text into bytes, sets or an error.
+PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+              "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+TAG_FIX = ("信息块里只写文字、true/false 和日期：如果 ! 是内容的一部分，请把整个内容用英文双引号括起来，"
+           "例如 summary: \"!重要 明天停水\"；否则请删掉 ! 开头的那一段。")
+MAX_DEPTH = 20  # nesting of [ ] and { }: event and poster need two levels; deeper is pasted junk
 
 
 def decode(data: bytes, source: str, report: Report) -> str | None:
@@ -291,6 +302,12 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
                      "这一行有看不见的控制字符（常见于从 Word 或网页粘贴的内容）。请删掉这一行，重新用键盘输入。", code="frontmatter.control_character")
         return None
     try:
+        if too_deep(yaml_text):
+            report.error(raw.source, offset + _deepest_line(yaml_text),
+                         f"这一行的方括号 [ ] 或花括号 {{ }} 一层套一层，超过了 {MAX_DEPTH} 层，信息块读不出来。"
+                         "请删去多余的括号：标签写成 tags: [停水, 通知]，活动写成 event: 下面缩进两格的 start、end、location。",
+                         code="frontmatter.too_deep")
+            return None
         node = loader.get_single_node()
         if node is None:
             report.error(raw.source, 1, "开头的信息块是空的。至少要写 title（标题）、type（类型）和 date（日期）。", code="frontmatter.empty")
@@ -310,8 +327,13 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
         code, text = yaml_error_text(exc, text_line)
         report.error(raw.source, line, text, code=code)
         return None
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        report.error(raw.source, 1, f"信息块无法读取（{type(exc).__name__}）。请对照模板检查冒号、引号和缩进。", code="frontmatter.unreadable")
+    except RecursionError:  # nesting by indentation or `- - - -`: the bracket count above misses it
+        report.error(raw.source, 1, "信息块一层套一层太深，读不出来。请对照模板重写信息块：名称顶格写，"
+                     "只有 event、poster 下面的项目缩进两个空格。", code="frontmatter.too_deep")
+        return None
+    except (yaml.YAMLError, ValueError):
+        report.error(raw.source, 1, "信息块无法读取。请对照模板检查冒号（英文半角，后加空格）、引号和缩进。",
+                     code="frontmatter.unreadable")
         return None
     finally:
         loader.dispose()
@@ -335,6 +357,12 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
                          "信息块里用了 YAML 锚点或别名（& 或 *）。请直接写出内容，不要用 & 和 * 引用。", code="frontmatter.alias")
             return False
         seen.add(id(node))
+        if node.tag not in PLAIN_TAGS:
+            report.error(raw.source, offset + node.start_mark.line,
+                         f"这一行的内容以英文感叹号开头（“{_tag_shown(node.tag)}”），会被当成 YAML 的类型标记，读出来不是原来的文字。"
+                         + TAG_FIX, code="frontmatter.yaml_tag")
+            ok = False
+            continue
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -358,6 +386,34 @@ def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) 
     return ok
 
 
+def _tag_shown(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def too_deep(yaml_text: str) -> bool:
+    """More than MAX_DEPTH open brackets at once (flow style), which PyYAML would recurse into until
+    Python's stack runs out. Brackets inside quotes count too: a bound, not a parse."""
+    depth = 0
+    for char in yaml_text:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return False
+
+
+def _deepest_line(yaml_text: str) -> int:
+    """0-based line of the YAML text where the bracket depth first passes MAX_DEPTH."""
+    depth = 0
+    for index, char in enumerate(yaml_text):
+        depth += 1 if char in "[{" else -1 if char in "]}" and depth else 0
+        if depth > MAX_DEPTH:
+            return yaml_text.count("\n", 0, index)
+    return 0
+
+
 def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> tuple[str, str]:
     """(message code, Chinese explanation) for a YAML syntax error on `line`."""
     problem = (exc.problem or "") + " " + (exc.context or "")
@@ -368,6 +424,8 @@ def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> tuple[str, str
                                      "例如 title: \"通知：停水\"；名称后面的冒号要紧跟一个空格。")
     if "could not find expected ':'" in problem or "could not find expected ':'" in str(exc):
         return "frontmatter.colon_missing", "这一行缺少英文冒号，或者冒号后没有空格。每行应写成“名称: 内容”，冒号为英文半角，后面加一个空格。"
+    if "while parsing a tag" in problem or "while scanning a tag" in problem or "undefined tag handle" in problem:
+        return "frontmatter.yaml_tag", "这一行的内容以英文感叹号 ! 开头，会被当成 YAML 的类型标记，读不出来。" + TAG_FIX
     if "found character '\\t'" in problem:
         return "frontmatter.tab", "这一行用了制表符（Tab 键）。信息块里请只用空格。"
     if "quoted scalar" in problem or "found unexpected end of stream" in problem:

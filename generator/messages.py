@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+SHOWN_LIMIT = 40
+
+
+def shown(value: object, limit: int = SHOWN_LIMIT) -> str:
+    """A value staff wrote, as a message quotes it: a pasted page or 5000 digits is cut, so the
+    message stays one readable line; a YAML null (`~` or nothing) reads as empty, never as None."""
+    text = "（空）" if value is None else str(value)
+    return text if len(text) <= limit else f"{text[:limit]}……（共 {len(text)} 个字）"
+
+
 class Level(str, Enum):
     ERROR = "错误"
     WARNING = "警告"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Callable
@@ -17,16 +18,64 @@ _FORM = re.compile(
     r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
-# Forms staff often type instead, so the message can show the right spelling.
-_LOOSE = re.compile(r"^(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2})\s*[:：点]\s*(\d{2})?\s*分?)?$")
+# Forms staff often type instead (Chinese words, slashes, full-width digits and colons from the input
+# method, 上午/下午, 8点半), so the message can show the right spelling. Matched after NFKC folding.
+_LOOSE = re.compile(
+    r"^(?:(\d{4})\s*[年/.\-]\s*)?(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*[日号]?"
+    r"(?:\s*(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|AM|PM|am|pm)?\s*(\d{1,2})\s*(?:[:点时]\s*(\d{1,2}|半)?\s*分?)?"
+    r"(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|AM|PM|am|pm)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # 20261201
+_AFTERNOON = {"下午", "傍晚", "晚上", "PM", "pm"}
+# `9:00-11:00` or `9:00~11:00` after a date: a time span written in one value (an event's start and
+# end belong in two keys). `-11:00` would otherwise read as the offset UTC-11 and move the event.
+_SPAN = re.compile(r"(\d{1,2})\s*[:：点]\s*(\d{0,2})\s*(-|~|～|—|–|－|至|到)\s*(\d{1,2})\s*[:：点]\s*(\d{0,2})")
+
+
+def _is_span(text: str) -> bool:
+    """`09:00-11:00` is a span; `09:00-05:00` (the end before the start) is an offset, as ISO writes it."""
+    m = _SPAN.search(text)
+    if not m:
+        return False
+    h1, m1, sep, h2, m2 = m.groups()
+    return sep != "-" or (int(h2), int(m2 or 0)) > (int(h1), int(m1 or 0))
 
 
 class BadDate(ValueError):
-    """A date staff wrote that is not in the contract's form; `hint` is the corrected spelling, if any."""
+    """A date staff wrote that is not in the contract's form; `hint` is the corrected spelling, if any,
+    `code` the message's code (a time span written as one value is its own mistake)."""
 
-    def __init__(self, text: str, hint: str | None = None) -> None:
+    def __init__(self, text: str, hint: str | None = None, code: str = "date.unreadable") -> None:
         super().__init__(text)
         self.hint = hint
+        self.code = code
+
+
+def _hint(text: str) -> str | None:
+    """The contract's spelling of a date written another way, or None. Without a year the hint
+    leaves the year for staff to fill in (YYYY), as only they know it."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    compact = _COMPACT.match(folded)
+    if compact:
+        y, mo, d = (int(g) for g in compact.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    loose = _LOOSE.match(folded)
+    if not loose:
+        return None
+    y, mo, d, before, h, mi, _, after = loose.groups()
+    if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+        return None
+    hint = f"{int(y):04d}" if y else "YYYY"
+    hint += f"-{int(mo):02d}-{int(d):02d}"
+    if h is not None:
+        hour, minute = int(h), 30 if mi == "半" else int(mi or 0)
+        if (before or after) in _AFTERNOON and hour < 12:
+            hour += 12
+        elif (before or after) == "中午" and hour < 6:
+            hour += 12
+        if hour > 23 or minute > 59:
+            return None
+        hint += f" {hour:02d}:{minute:02d}"
+    return hint if hint != text.strip() else None
 
 
 def parse_time(value: object) -> datetime:
@@ -40,16 +89,11 @@ def parse_time(value: object) -> datetime:
     if not isinstance(value, str):
         raise BadDate(str(value))
     text = value.strip()
+    if _is_span(text):
+        raise BadDate(text, code="date.time_span")
     m = _FORM.match(text)
     if not m:
-        loose = _LOOSE.match(text)
-        hint = None
-        if loose:
-            y, mo, d, h, mi = loose.groups()
-            hint = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
-            if h:
-                hint += f" {int(h):02d}:{int(mi or 0):02d}"
-        raise BadDate(text, hint)
+        raise BadDate(text, _hint(text))
     y, mo, d, h, mi, s, off = m.groups()
     if not MIN_YEAR <= int(y) <= MAX_YEAR:
         raise BadDate(text)

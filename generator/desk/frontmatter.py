@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import yaml
 
 from generator.content import _Loader as FrontLoader  # the board's own loader (dates kept as text)
+from generator.content import too_deep
 from generator.model import category_key, type_key
 from generator.timeutil import BadDate, beijing, parse_time, to_beijing
 
@@ -211,13 +212,15 @@ def dump_key(key: str, value: Any) -> list[str]:
 def key_spans(lines: list[str]) -> dict[str, tuple[int, int]] | None:
     """key -> (first line, line after its value) in the front matter lines; None when it cannot be parsed."""
     text = "\n".join(lines)
+    if too_deep(text):  # PyYAML would recurse until the stack runs out (the board's check says why)
+        return None
     try:
         loader = FrontLoader(text)
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     if node is None:
         return {}
@@ -239,9 +242,12 @@ def key_spans(lines: list[str]) -> dict[str, tuple[int, int]] | None:
 
 
 def read_front(lines: list[str]) -> dict[str, Any] | None:
+    text = "\n".join(lines)
+    if too_deep(text):
+        return None
     try:
-        data = yaml.load("\n".join(lines), Loader=FrontLoader)  # noqa: S506 - the board's SafeLoader subclass
-    except yaml.YAMLError:
+        data = yaml.load(text, Loader=FrontLoader)  # noqa: S506 - the board's SafeLoader subclass
+    except (yaml.YAMLError, RecursionError):
         return None
     return data if isinstance(data, dict) else ({} if data is None else None)
 

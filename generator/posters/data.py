@@ -51,6 +51,53 @@ def _width(text: str) -> float:
     return len(text) - narrow / 2
 
 
+def budget(blocks: list[dict], cap: float) -> tuple[list[dict], bool, float]:
+    """The opening of `blocks` that could possibly show in `cap` full-width characters, whether
+    that is all of them, and the characters it holds. A block that runs past the budget is cut too (a paragraph to its first
+    characters, a table to its first rows): one pasted code block, 10,000-character paragraph or
+    300-row table would otherwise go to Typst whole and take minutes to measure for one excerpt."""
+    used, kept = 0.0, []
+    for block in blocks:
+        cost = _width(block_text(block)) + 2  # a paragraph's last line is never full
+        if used + cost > cap:
+            kept.append(_cut_block(block, cap - used))
+            return kept, False, cap
+        kept.append(block)
+        used += cost
+    return kept, True, used
+
+
+_CUT_SLACK = 40  # full-width characters past the budget: the template's own excerpt decides the exact end
+
+
+def _cut_block(block: dict, room: float) -> dict:
+    """`block` shortened to about `room` full-width characters (never more than it has)."""
+    room = max(room, 0) + _CUT_SLACK
+    if block["k"] == "table":
+        rows, used = [], 0.0
+        for row in block["rows"]:
+            used += _width(" ".join(row)) + 2
+            if used > room and len(rows) >= (2 if block["head"] else 1):
+                break
+            share = int(room / max(len(row), 1)) + 1  # one cell can be a pasted page
+            rows.append([cell[:share] for cell in row])
+        return {**block, "rows": rows}
+    if "runs" not in block:
+        return block
+    runs, used = [], 0.0
+    for run in block["runs"]:
+        text = run if isinstance(run, str) else run[0]
+        take = 0
+        while take < len(text) and used < room:
+            used += 0.5 if text[take] < "\u0370" else 1.0
+            take += 1
+        if take:
+            runs.append(text[:take] if isinstance(run, str) else [text[:take], run[1]])
+        if used >= room:
+            break
+    return {**block, "runs": runs}
+
+
 def _squash(text: str) -> str:
     return _SPACE.sub("", text).rstrip("…。.")
 
@@ -74,14 +121,8 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     elif job.type == "notice":
         greeting = "各位居民："
 
-    # budget the text sent to Typst
-    used, kept = 0.0, []
-    for b in blocks:
-        if used > cap:
-            break
-        kept.append(b)
-        used += _width(block_text(b)) + 2  # a paragraph's last line is never full
-    complete = not cut and len(kept) == len(blocks) and used <= cap
+    kept, complete, used = budget(blocks, cap)
+    complete = complete and not cut
 
     first = next((block_text(b) for b in blocks if b["k"] in ("p", "q", "a")), "")
     summary = job.summary.strip()
@@ -199,14 +240,33 @@ def _keep_end(block: dict) -> dict:
     return {**block, "runs": out}
 
 
-_UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uff00-\uffef]{16,}")  # a URL, a long number, a word without spaces
+# A URL, a long number, a word without spaces: Latin letters, digits and their punctuation. Other
+# scripts need no help (Typst breaks between CJK characters, emoji and their extensions itself), and a
+# U+200B inside an emoji sequence (👨‍👩‍👧, 🇨🇳) would split it into pieces.
+_UNBROKEN = re.compile(r"[\x21-\x7e\u00a1-\u024f]{16,}")
+_AFTER = set("/.-_?&=:,;#%+~")  # a URL breaks best after these
+BREAK_EVERY = 8  # at least one break point in this many characters, and no closer than half of it
+# Why not after every character: Typst's optimizing line breaker weighs every pair of break points a
+# line can span, so a pasted 3,000-character code line with one at each character took minutes.
+
+
+def _break_points(run: str) -> str:
+    out, since = [], 0
+    for index, char in enumerate(run):
+        out.append(char)
+        since += 1
+        last = index == len(run) - 1
+        if not last and (since >= BREAK_EVERY or (char in _AFTER and since >= BREAK_EVERY // 2)):
+            out.append("\u200b")
+            since = 0
+    return "".join(out)
 
 
 def _breakable(obj):
-    """Allow line breaks inside long runs without spaces (U+200B between characters); Typst would
+    """Allow line breaks inside long runs without spaces (U+200B every few characters); Typst would
     otherwise run a long URL or number off the edge of the sheet."""
     if isinstance(obj, str):
-        return _UNBROKEN.sub(lambda m: "\u200b".join(m.group(0)), obj)
+        return _UNBROKEN.sub(lambda m: _break_points(m.group(0)), obj)
     if isinstance(obj, list):
         return [_breakable(x) for x in obj]
     if isinstance(obj, dict):

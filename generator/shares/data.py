@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from generator.model import TYPES
 from generator.posters.body import block_text, blocks_from_html, blocks_from_markdown
-from generator.posters.data import _breakable, _strip, _width
+from generator.posters.data import _breakable, _strip, budget
 from generator.posters.fonts import FontSet, missing_glyphs
 from generator.posters.jobs import PosterJob, PosterSettings
 from generator.qr import qr_svg
@@ -38,13 +38,7 @@ def share_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: P
     greeting = None
     if job.type == "notice" and blocks and blocks[0]["k"] == "p" and _GREETING.match(block_text(blocks[0])):
         greeting, blocks = block_text(blocks[0]), blocks[1:]
-    used, kept = 0.0, []
-    for block in blocks:
-        if used > _CAPACITY:
-            break
-        kept.append(block)
-        used += _width(block_text(block)) + 2
-    complete = len(kept) == len(blocks) and used <= _CAPACITY
+    kept, complete, _ = budget(blocks, _CAPACITY)
     summary = job.summary.strip() or None
     event = None
     if job.event and job.event.get("start"):
