@@ -67,6 +67,9 @@ def _jobs():
 
 
 JOBS = _jobs()
+# Rendered for real (each costs a layout): the classes that once broke, and one of each script.
+RENDERED = [j for j in JOBS if j.slug in {"body-code-block", "body-huge-table", "body-long-url", "body-wide-cell",
+                                          "body-ext-b", "body-rtl", "title-emoji", "title-punctuation"}]
 
 
 def _text(block: dict) -> str:
@@ -107,12 +110,12 @@ def test_break_points_never_split_an_emoji_or_a_word_joiner_sequence(settings) -
 def rendered(tmp_path_factory, settings) -> tuple[Path, Path, object, object]:
     """Every hostile job as a poster and as a share picture, in one batch each."""
     tmp = tmp_path_factory.mktemp("hostile-posters")
-    posters = render_posters(JOBS, tmp / "posters", settings, tmp / "cache", workers=1)
-    shares = render_shares(JOBS, tmp / "shares", settings, ROOT / "templates" / "shares", tmp / "cache")
+    posters = render_posters(RENDERED, tmp / "posters", settings, tmp / "cache", workers=1)
+    shares = render_shares(RENDERED, tmp / "shares", settings, ROOT / "templates" / "shares", tmp / "cache")
     return tmp / "posters", tmp / "shares", posters, shares
 
 
-@pytest.mark.parametrize("job", JOBS, ids=lambda j: j.slug)
+@pytest.mark.parametrize("job", RENDERED, ids=lambda j: j.slug)
 def test_each_class_makes_one_sheet_and_one_picture(job, rendered) -> None:
     from PIL import Image
 
