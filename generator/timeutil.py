@@ -138,7 +138,7 @@ FORMS: dict[str, Callable[[datetime], str]] = {
     "rfc822": format_datetime,                                            # Fri, 20 Nov 2026 08:30:00 +0800 (RSS)
     "day": lambda d: f"{d:%Y-%m-%d}",                                     # search index, file names
     "minute": lambda d: f"{d:%Y-%m-%d %H:%M}",                            # as staff write it: messages, --as-of
-    "control": lambda d: f"{d:%Y-%m-%dT%H:%M}",                           # an HTML datetime-local control (the desk)
+    "field": lambda d: f"{d:%Y-%m-%d %H:%M}" if has_time(d) else f"{d:%Y-%m-%d}",  # the desk's time fields
     "second": lambda d: f"{d:%Y-%m-%d %H:%M:%S}",                         # records
     "stamp": lambda d: f"{d:%Y%m%d-%H%M%S}",                              # names that sort by time
     "month": lambda d: f"{d:%Y-%m}",                                      # archive URLs

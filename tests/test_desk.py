@@ -64,7 +64,16 @@ def test_form_values_become_contract_values() -> None:
     assert str(form_time("2026-11-20T00:00")) == "2026-11-20"
     assert form_time("2026-11-20T08:30") == "2026-11-20 08:30"
     assert form_time("") is None
-    assert form_time("2026年11月20日") == "2026年11月20日"  # kept as typed: the check names the mistake
+    # typed into a text field: the spellings staff often use are taken in the contract's form
+    assert str(form_time("2026年11月20日")) == "2026-11-20"
+    assert form_time("2026/11/20 8:30") == "2026-11-20 08:30"
+    assert form_time("2026.11.20 18:05") == "2026-11-20 18:05"
+    assert form_time(" 2026-11-20 08:30 ") == "2026-11-20 08:30"
+    for typed in ("2026/2/30", "明天上午", "2026-11-20 25:00", "11/20/2026"):  # kept as typed: the check names the mistake
+        assert form_time(typed) == typed
+    # and shown back in the same spelling (a date alone at midnight)
+    shown = form_values({"date": "2026-11-20", "expires": "2026-12-31 18:00", "event": {"start": "2026-12-05T09:00:00+08:00"}})
+    assert (shown["date"], shown["expires"], shown["event_start"]) == ("2026-11-20", "2026-12-31 18:00", "2026-12-05 09:00")
     wanted = wanted_values({"title": [" 标题 "], "tags": ["a", "b", "a"], "share": [], "poster": ["none"],
                             "event_start": ["2026-12-05T09:00"], "event_location": ["活动室"], "draft": ["1"]})
     assert wanted["title"] == "标题" and wanted["tags"] == ["a", "b"] and wanted["share"] is False

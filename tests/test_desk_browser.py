@@ -19,6 +19,7 @@ from PIL import Image
 from browser import Recorder, new_context, require_browser, run_axe, screenshot
 from conftest import AS_OF
 from desk_helpers import GPS_IFD, desk_serve, git, git_project, gps_photo
+from generator.desk.frontmatter import ORDER
 
 pytest_plugins = ["browser"]
 
@@ -84,8 +85,8 @@ def desk_context(browser, viewport: dict, recorder: Recorder, axe_js: str | None
 def fill_article(page, kind: str, data: dict, photo: Path | None) -> None:
     page.get_by_label("标题", exact=False).first.fill(data["标题"])
     page.get_by_label("类型", exact=True).select_option(kind)
-    page.get_by_label("发布时间", exact=False).fill("2026-11-25T09:00")
-    page.get_by_label("过期时间", exact=False).fill("2026-12-31T18:00")
+    page.get_by_label("发布时间", exact=False).fill("2026-11-25 09:00")
+    page.get_by_label("过期时间", exact=False).fill("2026/12/31 18:00")  # a spelling staff often type: taken as 2026-12-31 18:00
     if data["落款单位"]:
         page.get_by_label("落款单位", exact=False).fill(data["落款单位"])
     page.get_by_label("栏目", exact=True).select_option("service")
@@ -96,8 +97,8 @@ def fill_article(page, kind: str, data: dict, photo: Path | None) -> None:
     if kind == "story":
         page.get_by_label("本人同意发布").check()
     if kind == "notice":
-        page.get_by_label("活动开始时间").fill("2026-12-03T08:00")
-        page.get_by_label("活动结束时间").fill("2026-12-03T12:00")
+        page.get_by_label("活动开始时间").fill("2026年12月3日 8:00")
+        page.get_by_label("活动结束时间").fill("2026-12-03 12:00")
         page.get_by_label("活动地点").fill("小区东门")
     page.get_by_label("正文", exact=True).fill(data["body"])
     if photo is not None:
@@ -140,6 +141,7 @@ def test_new_articles_of_every_type_through_the_form(desk, browser, axe_js, tmp_
         assert text.startswith("---\n") and "draft: false" in text
     notice, _ = load_checked(project, written["notice"])
     assert notice.event is not None and notice.event.location == "小区东门"
+    assert notice.event.start.strftime("%Y-%m-%d %H:%M") == "2026-12-03 08:00"  # typed as 2026年12月3日 8:00
     # the photo: beside the article, named safely, in the body, without GPS or any EXIF, scaled
     assert len(notice.assets) == 1
     picture = project / "content" / notice.assets[0]
@@ -182,14 +184,14 @@ def test_edit_shows_check_message_then_saves_commits_and_restores(desk, browser,
     page.goto(served.url + "_desk/edit?path=" + quote(src_uri))
     title = load_checked(project, src_uri)[0].title
     assert page.get_by_label("标题", exact=False).first.input_value() == title
-    page.get_by_label("过期时间", exact=False).fill("2026-11-01T08:00")  # before the date
+    page.get_by_label("过期时间", exact=False).fill("2026-11-01 08:00")  # before the date
     message = page.locator('#m-expires .msg[data-code="expires.before_date"]')
     message.wait_for(timeout=15_000)
     assert "早于" in message.inner_text()
     assert path.read_text(encoding="utf-8") == original  # nothing saved yet
     assert run_axe(page, axe_js) == []
     screenshot(page, "desk-edit-desktop", full_page=True)
-    page.get_by_label("过期时间", exact=False).fill("2026-12-30T18:00")
+    page.get_by_label("过期时间", exact=False).fill("2026-12-30 18:00")
     page.wait_for_function("() => !document.querySelector('#m-expires .msg')", timeout=15_000)
     page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_selector("#notice")
@@ -215,15 +217,85 @@ def test_edit_shows_check_message_then_saves_commits_and_restores(desk, browser,
 def test_delete_moves_to_trash_which_is_never_published(desk, browser) -> None:
     project, served = desk
     src_uri = "science/2026-10-30-垃圾分类.md"
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")  # its own dialog handler: accept the confirm()
+    recorder = Recorder()
+    context = desk_context(browser, DESKTOP, recorder)
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
     page.goto(served.url + "_desk/edit?path=" + quote(src_uri))
     page.get_by_role("button", name="删除（移到 _trash 文件夹）").click()
+    page.get_by_role("dialog").get_by_role("button", name="确定删除").click()  # the page's own question
     page.wait_for_url("**/_desk/?notice=deleted")
     assert not (project / "content" / src_uri).exists()
     assert (project / "content" / "_trash" / src_uri).is_file()
     from generator.content import scan_content
     assert not any("_trash" in p.as_posix() for p in scan_content(project / "content").articles)
     assert "|删除：" in git(project, "log", "-1", "--format=%an|%s")
+    assert recorder.dialogs == []  # no box of the browser's own
     context.close()
+
+
+# Latin words the desk may show: file and folder names, and the front matter keys and commands staff type.
+LATIN_OK = {"content", "_trash", "notices", "stories", "science", "law", "md", "jpg", "png", "heic", "git", "init",
+            "board", "user", "add", "role", "writer", "reviewer", "false", "true", "deploy", "images",
+            "start", "end", "location", *ORDER}
+NATIVE_CONTROLS = """() => {
+    // controls the browser draws in its own language, not the page's
+    const found = [];
+    for (const el of document.querySelectorAll("input, select, textarea, button, form")) {
+        const type = (el.getAttribute("type") || "").toLowerCase();
+        if (["date", "datetime-local", "time", "month", "week", "color", "email", "url", "number"].includes(type))
+            found.push(`${type} #${el.id}`);
+        if (type === "file") {
+            const box = el.getBoundingClientRect();
+            if (box.width > 1 || box.height > 1) found.push(`a visible file button #${el.id}`);
+        }
+        if (el.required || el.hasAttribute("pattern") || el.hasAttribute("min") || el.hasAttribute("max"))
+            found.push(`a browser validation bubble for #${el.id || el.name}`);
+    }
+    return found;
+}"""
+SHOWN_TEXT = """() => [document.title, document.body.innerText,
+    ...[...document.querySelectorAll("[title], [placeholder], [aria-label], [alt]")].flatMap(
+        el => ["title", "placeholder", "aria-label", "alt"].map(a => el.getAttribute(a) || ""))].join("\\n")"""
+
+
+def test_the_desk_speaks_chinese_in_an_english_browser(desk, browser) -> None:
+    """Chromium started in English (--lang=en-US, page locale en-US), as on a staff computer with an
+    English system: no control the browser draws in its own language (date pickers, the file button,
+    validation bubbles, confirm boxes) and no English word in any desk page; times are typed as text
+    and a mistake in one is explained in Chinese beside the field; delete asks in the page."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    project, served = desk
+    src_uri = "stories/2026-11-12-退休教师的四点半课堂.md"
+    english = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, "--lang=en-US"])
+    try:
+        recorder = Recorder()
+        context = new_context(english, DESKTOP, recorder, locale="en-US")
+        page = context.new_page()
+        pages = ["_desk/", "_desk/new?type=notice", "_desk/new?type=law", "_desk/edit?path=" + quote(src_uri),
+                 "_desk/history?path=" + quote(src_uri), "_desk/edit?path=" + quote("notices/不存在.md")]
+        for path in pages:
+            page.goto(served.url + path)
+            assert page.evaluate("() => navigator.language") == "en-US"
+            assert page.evaluate(NATIVE_CONTROLS) == [], path
+            latin = set(re.findall(r"[A-Za-z_]{2,}", page.evaluate(SHOWN_TEXT))) - LATIN_OK
+            assert latin == set(), f"{path}: {sorted(latin)}"
+        page.goto(served.url + "_desk/edit?path=" + quote(src_uri))
+        for typed, code in (("2026-13-01", "date.unreadable"), ("11/30/2026", "date.unreadable"),
+                            ("2026-11-01 08:00", "expires.before_date")):
+            page.get_by_label("过期时间", exact=False).fill(typed)
+            message = page.locator(f'#m-expires .msg[data-code="{code}"]')
+            message.wait_for(timeout=15_000)
+            assert not set(re.findall(r"[A-Za-z_]{2,}", message.inner_text())) - LATIN_OK, message.inner_text()
+        screenshot(page, "desk-edit-english-browser", full_page=True)
+        original = (project / "content" / src_uri).read_text(encoding="utf-8")
+        page.get_by_role("button", name="删除（移到 _trash 文件夹）").click()
+        dialog = page.get_by_role("dialog")
+        assert "确定删除这篇文章吗" in dialog.inner_text()
+        dialog.get_by_role("button", name="取消").click()
+        assert not dialog.is_visible()
+        assert (project / "content" / src_uri).read_text(encoding="utf-8") == original  # cancelled: nothing done
+        assert recorder.dialogs == [] and recorder.errors == []
+        context.close()
+    finally:
+        english.close()

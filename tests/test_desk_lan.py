@@ -111,6 +111,8 @@ def test_login_page_is_accessible_and_logs_in(lan, browser, axe_js) -> None:
     page.goto(served.url + "_desk/")
     assert page.url.endswith("/_desk/login")
     assert run_axe(page, axe_js) == []
+    page.get_by_role("button", name="登录").click()  # nothing filled in: the page says so in Chinese, not the browser
+    assert page.locator("#login-error").inner_text() == "请填写用户名和密码。"
     page.get_by_label("用户名").fill("王芳")
     page.get_by_label("密码").fill(PASSWORD["王芳"])
     page.get_by_role("button", name="登录").click()
@@ -174,6 +176,7 @@ def test_login_refuses_wrong_passwords_and_then_limits_tries(lan) -> None:
     status, headers, _ = client.get("/_desk/")
     assert status == 303 and headers["location"] == "/_desk/login"
     assert client.get("/_desk/edit?path=notices/2026-11-20-冬季大扫除.md")[0] == 303
+    assert client.login("李主任", "") == 400 and client.login("", "x") == 400  # said, and not counted as a try
     for _ in range(5):
         assert client.login("李主任", "wrong password") == 401
     assert client.login("李主任", PASSWORD["李主任"]) == 429  # the right password, too soon after

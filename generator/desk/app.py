@@ -391,6 +391,8 @@ class Desk:
             return self._page("login.html", None, error="")
         name = _one(request.form, "name")
         password = _one(request.form, "password", strip=False)
+        if not name or not password:  # said here, not by the browser (its own bubble speaks its own language)
+            return self._page("login.html", None, 400, error="请填写用户名和密码。")
         keys = (f"ip:{request.client}", f"name:{name}")
         wait = self.limiter.blocked(*keys)
         if wait:

@@ -62,14 +62,21 @@ def join_file(parts: FileParts) -> str:
 # -- form -> wanted values ----------------------------------------------------------------------
 
 def form_time(value: str) -> str | date | None:
-    """`2026-11-20T08:30` from a datetime-local control -> `2026-11-20 08:30` (a plain date at 00:00)."""
+    """A time field as typed -> `2026-11-20 08:30` (a plain date at 00:00). Forms staff often type
+    (2026/11/20 8:30, 2026年11月20日) are taken in the contract's spelling; anything else is kept as
+    typed, and the board's checks say, in Chinese next to the field, what is wrong and how to write it."""
     text = (value or "").strip().replace("T", " ")
     if not text:
         return None
     try:
         moment = parse_time(text)
-    except BadDate:
-        return text  # written as typed: the check says what is wrong with it, next to the field
+    except BadDate as exc:
+        if exc.hint is None:
+            return text
+        try:
+            moment = parse_time(exc.hint)
+        except BadDate:  # 2026/2/30: the check names it
+            return text
     local = to_beijing(moment)
     if (local.hour, local.minute) == (0, 0):
         return local.date()
@@ -132,7 +139,7 @@ def form_values(front: Mapping[str, Any]) -> dict[str, Any]:
         if value is None:
             return ""
         try:
-            return beijing(parse_time(value), "control")
+            return beijing(parse_time(value), "field")
         except (BadDate, ValueError, OverflowError):
             return ""
 

@@ -6,9 +6,23 @@
   var token = document.querySelector('meta[name="csrf-token"]');
   token = token ? token.content : "";
 
-  document.querySelectorAll("form.danger").forEach(function (form) {
+  // a form that asks first: its <dialog> (the browser's own confirm() box would speak the browser's language)
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    var dialog = document.getElementById(form.dataset.confirm);
+    var confirmed = false;
     form.addEventListener("submit", function (event) {
-      if (!window.confirm("确定删除这篇文章吗？文件会移到 content/_trash/ 文件夹，需要时可以移回来。")) event.preventDefault();
+      if (confirmed) return;
+      event.preventDefault();
+      dialog.showModal();
+    });
+    dialog.addEventListener("click", function (event) {
+      var answer = event.target.closest("button");
+      if (!answer) return;
+      dialog.close();
+      if (answer.value === "yes") {
+        confirmed = true;
+        form.submit();
+      }
     });
   });
 
