@@ -33,6 +33,8 @@ from generator.timeutil import beijing, now_shanghai
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 DEBOUNCE_MS = 300  # editors save in several writes; build once they are done
 WATCH_STEP_MS = 50  # quiet time after a save before the build starts (watchfiles' step); also how often it looks at the stop flag
+UPDATING = ("<!doctype html><html lang=zh-CN><meta charset=utf-8><meta http-equiv=refresh content=1>"
+            "<title>正在更新</title><p>网站正在更新，马上自动刷新……</p>").encode()
 
 
 @dataclass
@@ -217,7 +219,7 @@ def unpublished_notes(board) -> dict[str, str]:
 class _Handler(http.server.BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass made by make_server
     server_version = "board-preview"
-    error_message_format = "<!doctype html><meta charset=utf-8><title>出错</title><p>请求有误（%(code)d）。</p>"
+    error_message_format = "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>出错</title><p>请求有误（%(code)d）。</p>"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # no English access log in the staff's terminal
@@ -284,14 +286,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if file is None:
             missing = state.site / "404.html" if state.site else None
             body = preview.with_bar(missing.read_bytes(), state) if missing and missing.is_file() else \
-                preview.with_bar("<!doctype html><meta charset=utf-8><title>没有这一页</title><p>没有这一页。</p>"
+                preview.with_bar("<!doctype html><html lang=zh-CN><meta charset=utf-8><title>没有这一页</title><p>没有这一页。</p>"
                                  .encode(), state)
             self._send(404, body, "text/html; charset=utf-8", head)
             return
         try:
             body = file.read_bytes()
-        except OSError:  # replaced by a newer build while we looked
-            self._send(503, b"", "text/plain", head, {"Retry-After": "1"})
+        except OSError:  # replaced by a newer build while we looked: a page of ours, not the browser's (English) error page
+            self._send(503, UPDATING, "text/html; charset=utf-8", head, {"Retry-After": "1"})
             return
         if is_page:
             self._send(200, preview.with_bar(body, state, path), "text/html; charset=utf-8", head)
