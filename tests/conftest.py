@@ -122,6 +122,23 @@ def run_board(project: Path, *args: str, env: dict | None = None, timeout: int =
                           text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def two_builds_at_once(project: Path, command=lambda *args: [sys.executable, "-m", "generator", *args]) -> dict:
+    """Two `board build`s started together (as of AS_OF and 2026-12-01, each `command(*args)`): both succeed,
+    the site is whole and from one of them, no staging folder is left; its board.json."""
+    procs = [subprocess.Popen(command("build", "--as-of", t, "--no-posters"), cwd=project, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for t in (AS_OF, "2026-12-01")]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    site = project / "site"
+    manifest = json.loads((site / "board.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] in ("2026-11-26T10:00:00+08:00", "2026-12-01T00:00:00+08:00")
+    for article in manifest["articles"]:
+        assert (site / article["url"] / "index.html").is_file()
+    assert not [p for p in project.iterdir() if p.name.startswith((".site-new-", ".site-old-"))]
+    return manifest
+
+
 def renderer_command() -> list[str]:
     """The site renderer's own command line: `mkdocs` (MkDocs 1.6), or `properdocs` in the CI pass
     where ProperDocs is installed instead (.ci/run); both read the same mkdocs.yml."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, copy_project, run_board, write_article
+from conftest import AS_OF, copy_project, run_board, two_builds_at_once, write_article
 from generator.load import load_board
 from generator.messages import Report
 from generator.output import clear_leftovers
@@ -112,18 +112,7 @@ def test_killed_builds_without_fcntl_and_renameat2(tmp_path: Path) -> None:
 
 def test_two_builds_at_once_without_fcntl(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
-    procs = [subprocess.Popen(windows(project, "build", "--as-of", t, "--no-posters"), cwd=project,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for t in (AS_OF, "2026-12-01")]
-    for proc in procs:
-        _out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-    site = project / "site"
-    manifest = json.loads((site / "board.json").read_text(encoding="utf-8"))
-    assert manifest["as_of"] in ("2026-11-26T10:00:00+08:00", "2026-12-01T00:00:00+08:00")
-    for article in manifest["articles"]:
-        assert (site / article["url"] / "index.html").is_file()
-    assert not [p for p in project.iterdir() if p.name.startswith((".site-new-", ".site-old-"))]
+    two_builds_at_once(project, lambda *args: windows(project, *args))
 
 
 # -- names Windows can store -----------------------------------------------------------------

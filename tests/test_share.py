@@ -95,6 +95,34 @@ def test_every_current_article_has_a_readable_share_picture(share_site: Path, bo
         assert data["date"] == article["display"]["date"].split(" ")[0] and data["url"] == links[0]
 
 
+MAX_BYTES = 200 * 1024  # the target: a share picture WeChat groups and old phones take without a wait
+
+
+def test_share_pictures_are_small_and_as_sharp_as_drawn(share_site: Path, drawing) -> None:
+    """Every picture under 200 KB, at the pixel size Typst drew it; the small one differs from Typst's own
+    drawing only by colours too close to see: letters, the cover picture and the QR code stay as drawn."""
+    import numpy as np
+
+    sizes = {p.stem: p.stat().st_size for p in (share_site / "shares").glob("*.png")}
+    assert len(sizes) >= 10 and max(sizes.values()) < MAX_BYTES, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+    plan, renderer, share_job = drawing
+    jobs = {a.slug: share_job(a, plan) for a in plan.current if a.slug in sizes}
+    covered = [slug for slug, job in jobs.items() if job.cover is not None]
+    assert covered
+    for slug in (LONG_SLUG, *covered[:2]):  # the longest picture, and pictures with a cover photo
+        full = renderer.drawn(jobs[slug])
+        with Image.open(io.BytesIO(full)) as image:
+            drawn = np.asarray(image.convert("RGB"), dtype=np.int16)
+        with Image.open(share_site / "shares" / f"{slug}.png") as image:
+            assert image.mode == "P" and not image.info.get("transparency")
+            small = np.asarray(image.convert("RGB"), dtype=np.int16)
+        assert small.shape == drawn.shape
+        error = np.abs(small - drawn).max(axis=2)
+        assert error.mean() < 2.0, (slug, error.mean())
+        assert (error > 32).mean() < 0.002, (slug, (error > 32).mean())  # no letter or edge visibly changed
+        assert sizes[slug] < len(full) / 2
+
+
 def test_expired_and_switched_off_articles_have_no_picture(share_site: Path, board: dict) -> None:
     by_slug = {a["slug"]: a for a in board["articles"]}
     assert by_slug[NO_SHARE_SLUG]["status"] == "current" and by_slug[NO_SHARE_SLUG]["share"] is None

@@ -16,6 +16,7 @@ from generator.posters.jobs import PosterError, PosterJob, PosterSettings
 from generator.posters.render import _typst_string, font_dir, project_root
 
 from .data import PPI, share_data
+from .png import small_png
 
 TEMPLATE = "share.typ"
 
@@ -58,10 +59,14 @@ class ShareRenderer:
             raise PosterError(f"{job.source}: 分享图片排成了 {len(out)} 页（应为 1 张），请检查模板。")
         return out, doc, fit
 
+    def drawn(self, job: PosterJob) -> bytes:
+        """The picture as Typst draws it: full colour, before it is made small (tests compare the two)."""
+        return self._compile(job, "png")[0]
+
     def render(self, job: PosterJob) -> tuple[bytes, dict]:
-        """PNG bytes (no text chunks: published pictures carry no metadata) and the fit {complete, omitted}."""
+        """PNG bytes (small: a 256-colour palette, no metadata chunk) and the fit {complete, omitted}."""
         png, doc, fit = self._compile(job, "png")
-        return png, {"complete": bool(fit["complete"]), "omitted": doc["omitted"]}
+        return small_png(png), {"complete": bool(fit["complete"]), "omitted": doc["omitted"]}
 
     def pdf(self, job: PosterJob) -> bytes:
         """The same picture as a PDF (its text can be read back: tests, proofs)."""
