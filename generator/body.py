@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from generator.html_walk import BLOCKS, VOID, Walker
-from generator.markdown_ext import new_markdown
+from generator.markdown_ext import PageParts, page_source, render_page
 from generator.sanitize import UnsafeFinder, sanitize_html
 from generator.summary import join_lines
 
@@ -61,6 +61,7 @@ class ParsedBody:
     summary: str = ""  # the first real paragraph, whole
     text: str = ""  # all published text
     problem: tuple[int, str] | None = None  # (line, what) when the body cannot be parsed
+    page: PageParts | None = None  # what the site's page is filled from (None: MkDocs renders it again)
 
     @property
     def minutes(self) -> int:
@@ -93,15 +94,16 @@ def parse_body(body: str) -> ParsedBody:
     if deep is not None:
         return ParsedBody(problem=(deep, "nesting"))
     try:
-        html = new_markdown().convert(body)
+        html, page = render_page(page_source(body))
     except RecursionError:
         return ParsedBody(problem=(1, "nesting"))
     safe_html = sanitize_html(html)
     written = _walk(body, html)  # what staff wrote: links, and what the sanitizer will remove
-    published = _walk(body, safe_html)  # what readers get: text, attributes, summary
+    # what readers get: text, attributes, summary (the same walk when the sanitizer changed nothing, as is usual)
+    published = written if safe_html == html else _walk(body, safe_html)
     return ParsedBody(html=html, safe_html=safe_html, links=written.links, unsafe=written.finder.found,
                       blocks=published.blocks, attributes=published.attributes, summary=published.summary,
-                      text="\n".join(b.text for b in published.blocks))
+                      text="\n".join(b.text for b in published.blocks), page=page)
 
 
 def _walk(body: str, html: str) -> "_Walker":

@@ -123,6 +123,19 @@ class BuildCache:
     def count(self, name: str, n: int = 1) -> None:
         self.stats[name] += n
 
+    def take_record(self) -> tuple[dict[str, int], dict[str, set[str]]]:
+        """What this cache counted and used since the last call, forgotten here (a pool process's share)."""
+        record = dict(self.stats), self._used
+        self.stats, self._used = Counter(), {}
+        return record
+
+    def add_record(self, record: tuple[dict[str, int], dict[str, set[str]]]) -> None:
+        """A pool process's share (take_record), so stats and pruning see the whole build."""
+        stats, used = record
+        self.stats.update(stats)
+        for kind, keys in used.items():
+            self._used.setdefault(kind, set()).update(keys)
+
     def save_stats(self) -> None:
         """Write what this build did again and what it reused (tests read it; staff never need to)."""
         if not self.write:

@@ -162,7 +162,7 @@ class _Checker:
             self.report.warning(self.raw.source, self.raw.body_line, "正文是空的。请在信息块下面写正文。", code="body.empty")
         return Article(
             source=self.raw.source, src_uri=self.raw.src_uri, path=self.raw.path, slug=slug,
-            title=title, type=type_, date=date, body=body, body_html=parsed.parsed.safe_html,
+            title=title, type=type_, date=date, body=body, body_html=parsed.parsed.safe_html, page=parsed.parsed.page,
             minutes=parsed.parsed.minutes, summary=summary or cut_summary(parsed.parsed.summary, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent, share=share,

@@ -23,6 +23,7 @@ from generator.content import MAX_FILE_BYTES, read_article, read_regular
 from generator.messages import Message, Report
 from generator.model import Article
 from generator.unfinished import check_prompts
+from generator.workers import pool_map, workers_for
 
 if TYPE_CHECKING:
     from generator.load import Board
@@ -98,12 +99,44 @@ class ArticleChecker:
             check_prompts(raw, self.prompts, own)
         return check_article_timed(raw, self.content_dir, own, self.public_phones, self.as_of)
 
+    def check_all(self, paths: list[Path], report: Report) -> list[Article | None]:
+        """check() of every path, in order; spread over a process pool when the machine and the
+        number of files make it pay (generator.workers): a fresh build parses every body."""
+        workers = workers_for(len(paths))
+        if workers < 2:
+            return [self.check(path, report) for path in paths]
+        self.cache.count("check.workers", workers)
+        articles = []
+        for article, messages, record in pool_map(_check_in_worker, paths, workers, setup=_setup_worker,
+                                                  setup_args=(self,)):
+            report.messages.extend(messages)
+            self.cache.add_record(record)
+            articles.append(article)
+        return articles
+
     def _still_valid(self, kept: CheckedFile) -> bool:
         if is_unpublished(*kept.timing, self.as_of) != kept.unpublished:
             return False  # scheduled then, online now (or back): the consent rule answers differently
         if kept.files is not None and kept.files != self.files_digest:
             return False
         return kept.article is None or all(asset in self.files for asset in kept.article.assets)
+
+
+_WORKER_CHECKER: ArticleChecker | None = None  # the checker of a pool process
+
+
+def _setup_worker(checker: ArticleChecker) -> None:
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = checker
+    checker.cache.take_record()  # counted from here on: the parent has its own counts
+
+
+def _check_in_worker(path: Path) -> tuple[Article | None, list[Message], tuple]:
+    checker = _WORKER_CHECKER
+    assert checker is not None
+    own = Report()
+    article = checker.check(path, own)
+    return article, own.messages, checker.cache.take_record()
 
 
 # -- pages ------------------------------------------------------------------------------------------

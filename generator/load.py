@@ -54,12 +54,9 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     cache = BuildCache(settings.config_file.parent, write=write_cache)  # beside mkdocs.yml: one per community of a street
     checker = ArticleChecker(cache, settings.content_dir, settings.project_root, settings.public_phones, prompts,
                              found.files, as_of)
-    for path in found.articles:
-        if path in refused:
-            continue
-        article = checker.check(path, report)  # a file unchanged since the last build is not parsed again
-        if article is not None:
-            articles.append(article)
+    paths = [path for path in found.articles if path not in refused]
+    checked = checker.check_all(paths, report)  # a file unchanged since the last build is not parsed again
+    articles += [article for article in checked if article is not None]
     if settings.street is not None:  # a community of a street project: the street's articles for it
         from generator.street import street_articles
 

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from typing import Any
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Sequence
 
 from markdown import Extension, Markdown
-from markdown.postprocessors import Postprocessor
+from markdown.htmlparser import htmlparser
+from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.serializers import _escape_attrib_html
 from markdown.treeprocessors import Treeprocessor
 
 # The site's Markdown extensions (mkdocs.yml no longer lists them: the plugin installs these).
@@ -172,6 +176,8 @@ def tab_tables(lines: list[str]) -> list[str]:
     """Rows pasted from Word or Excel (cells separated by tabs) become a Markdown table.
 
     Two or more such rows in a row, outside fenced code; the first row is the header."""
+    if not any("\t" in line for line in lines):  # no row to find (most bodies): skip the walk
+        return lines
     result: list[str] = []
     fence: str | None = None
     rows: list[list[str]] = []
@@ -260,3 +266,122 @@ class BoardExtension(Extension):
 def new_markdown() -> Markdown:
     """A Markdown converter exactly as the site renders a page (without MkDocs' link rewriting)."""
     return Markdown(extensions=[*EXTENSIONS, BoardExtension()], extension_configs=EXTENSION_CONFIGS)
+
+
+# -- one parse for the checks and the page ----------------------------------------------------------
+# MkDocs renders a page with the same converter plus three readers and one writer of its own: the
+# anchors a page holds (tree and raw HTML), its first heading, and the rewriting of every link and
+# picture target (relpath, the last tree step). `render_page` records the targets there and leaves a
+# numbered marker in their place, so the page is the parse with MkDocs' targets filled in (not a
+# second Python-Markdown run, about a third of a full build).
+_TARGET_OPEN, _TARGET_CLOSE = "\ue0f0", "\ue0f1"
+_TARGET = re.compile("\ue0f0(\\d+)\ue0f1")
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """A body rendered as MkDocs would, with its link and picture targets still to be filled in."""
+
+    html: str  # with a marker where each target goes
+    targets: tuple[str, ...]  # as written (after the board's own tree steps), in document order
+    toc_tokens: list  # Python-Markdown's table of contents (MkDocs makes page.toc from it)
+    anchors: frozenset[str]  # ids a link may point at (MkDocs checks links to them)
+
+    def fill(self, values: Sequence[str] | None = None) -> str:
+        """The HTML with `values` as the targets (default: the targets as written)."""
+        values = self.targets if values is None else values
+        return _TARGET.sub(lambda m: finish_attribute(values[int(m.group(1))]), self.html)
+
+
+def finish_attribute(value: str) -> str:
+    """An attribute value as it stands in the converter's output: escaped by the serializer, then
+    through the postprocessors (all of them local character replacements but raw HTML's, whose
+    placeholders a recorded target never holds)."""
+    value = _escape_attrib_html(value)
+    for step in _finishers():
+        value = step.run(value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _finishers() -> list[Postprocessor]:
+    return [p for p in new_markdown().postprocessors if not isinstance(p, RawHtmlPostprocessor)]
+
+
+class _Targets(Treeprocessor):
+    """Registered last at priority 0, where MkDocs' relpath runs: records and marks each target."""
+
+    def run(self, root: etree.Element) -> None:
+        self.targets: list[str] = []
+        self.complete = True  # False: a target the marker cannot stand for (MkDocs renders that page itself)
+        for element in root.iter():
+            key = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            if key is None:
+                continue
+            value = element.get(key)
+            if value is None or "\x02" in value:  # no target (MkDocs itself fails), or a stash placeholder
+                self.complete = False
+                continue
+            element.set(key, f"{_TARGET_OPEN}{len(self.targets)}{_TARGET_CLOSE}")
+            self.targets.append(value)
+
+
+class _TreeAnchors(Treeprocessor):
+    """As MkDocs' _ExtractAnchorsTreeprocessor (priority 5, after toc): ids and <a name>."""
+
+    def run(self, root: etree.Element) -> None:
+        self.ids: set[str] = set()
+        for element in root.iter():
+            if anchor := element.get("id"):
+                self.ids.add(anchor)
+            if element.tag == "a" and (anchor := element.get("name")):
+                self.ids.add(anchor)
+
+
+class _RawAnchors(Preprocessor):
+    """As MkDocs' _RawHTMLPreprocessor (priority 21): ids in raw HTML."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.ids: set[str] = set()
+        text = "\n".join(lines)
+        if "<" in text and re.search("(?i)id|name", text):  # else no tag can hold an id
+            parser = _IdFinder()
+            parser.feed(text)
+            parser.close()
+            self.ids = parser.ids
+        return lines
+
+
+class _IdFinder(htmlparser.HTMLParser):  # type: ignore[name-defined]
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        for k, v in attrs:
+            if k == "id" or (k == "name" and tag == "a"):
+                self.ids.add(v)
+        return super().handle_starttag(tag, attrs)
+
+
+def page_source(body: str) -> str:
+    """The text MkDocs renders for an article body: the plugin gives it "\\n" + body, and MkDocs' meta-data
+    reader makes line ends \\n and drops the leading blank lines."""
+    return body.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n")
+
+
+def render_page(markdown: str) -> tuple[str, PageParts | None]:
+    """(HTML as the site renders it before MkDocs' link rewriting, the parts MkDocs' page is filled
+    from, or None when the page must be rendered by MkDocs itself). May raise RecursionError."""
+    md = new_markdown()
+    raw, tree, targets = _RawAnchors(md), _TreeAnchors(md), _Targets(md)
+    md.preprocessors.register(raw, "board_raw_anchors", 21)
+    md.treeprocessors.register(tree, "board_anchors", 5)
+    md.treeprocessors.register(targets, "board_targets", 0)
+    if _TARGET_OPEN in markdown or _TARGET_CLOSE in markdown:  # the markers would be ambiguous
+        md.treeprocessors.deregister("board_targets")
+        return md.convert(markdown), None
+    marked = md.convert(markdown)  # an empty text never reaches the processors: nothing recorded
+    parts = PageParts(marked, tuple(getattr(targets, "targets", ())), getattr(md, "toc_tokens", []),
+                      frozenset(getattr(raw, "ids", set()) | getattr(tree, "ids", set())))
+    return parts.fill(), parts if getattr(targets, "complete", True) else None

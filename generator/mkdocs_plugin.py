@@ -29,7 +29,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import Page, _RelativePathTreeprocessor  # the link rewriting of Page.render
+from mkdocs.structure.toc import get_toc
 
 from generator import urls
 from generator.artefacts import stderr_progress, write_artefacts
@@ -38,7 +39,7 @@ from generator.buildcache import BuildCache, digest
 from generator.incremental import article_fingerprints, listing_fingerprint, shared_fingerprint
 from generator.lead import split_lead
 from generator.load import Board, load_board
-from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension
+from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension, PageParts, page_source
 from generator.messages import Report
 from generator.mkdocs_log import LOG_NAME, chinese_mkdocs_log
 from generator.model import TYPES, Article
@@ -117,6 +118,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._texts: dict[str, str] = {}  # src_uri -> search text of an article rendered now
         self._said: dict[str, list[str]] = {}  # src_uri -> what MkDocs warned while rendering it (said again when kept)
         self._listening: _Said | None = None
+        self._as_parsed: dict[str, str] = {}  # src_uri -> page.content when it is exactly the checks' parse
+        self._markdown_setup: tuple | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -127,6 +130,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # Pages are rendered with exactly the parser the checks read (generator.markdown_ext).
         config.markdown_extensions = [*EXTENSIONS, BoardExtension()]
         config.mdx_configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
+        self._markdown_setup = (list(config.markdown_extensions), dict(config.mdx_configs))
         self.report = Report()
         board = self.preloaded or self._load(config)
         if not self.report.ok:
@@ -313,6 +317,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 "board_article": article,
                 "board_minutes": article.minutes,
             })
+            if isinstance(article.page, PageParts):
+                # Instead of MkDocs parsing the body a second time (an instance attribute: Page has no hook).
+                page.render = lambda config, files, page=page, article=article: self._render_parsed(page, article, config, files)
             return markdown
         listing = self._listing_by_src.get(page.file.src_uri)
         if listing is not None:
@@ -323,6 +330,25 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 page.meta["hide"] = ["toc"]
         return markdown
 
+    def _render_parsed(self, page: Page, article: Article, config: MkDocsConfig, files: Files) -> None:
+        """Page.render for an article from the parse the checks made (generator.markdown_ext.PageParts):
+        the same HTML, table of contents and anchors, with MkDocs' own rewriting of each link and
+        picture target (so its warnings too). MkDocs renders it itself if anything but us changed what
+        it would parse (another plugin's Markdown, other extensions)."""
+        parts: PageParts = article.page  # type: ignore[assignment]
+        if (page.markdown != page_source(article.body)
+                or (list(config.markdown_extensions), dict(config.mdx_configs or {})) != self._markdown_setup):
+            Page.render(page, config, files)
+            return
+        resolver = _RelativePathTreeprocessor(page.file, files, config)
+        values = [resolver.path_to_url(target) for target in parts.targets]
+        page.content = parts.fill(values)
+        page.toc = get_toc(parts.toc_tokens)
+        page.present_anchor_ids = set(parts.anchors)
+        page.links_to_anchors = resolver.links_to_anchors
+        if values == list(parts.targets):  # the HTML the checks sanitized: their result stands
+            self._as_parsed[page.file.src_uri] = page.content
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._listening is not None:
             logging.getLogger("mkdocs").removeHandler(self._listening)
@@ -331,7 +357,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         article = self._article_by_src.get(page.file.src_uri)
         if article is None:
             return html
-        html = sanitize_html(html)
+        html = article.body_html if html is self._as_parsed.pop(page.file.src_uri, None) else sanitize_html(html)
         text = html_to_text(html)
         self.search_docs.append(SearchDoc(article, text))
         self._texts[page.file.src_uri] = text

@@ -124,6 +124,9 @@ class Article:
     slug_line: int = 1  # line of `slug:` (1 when the slug is the file name)
     short_code: str = ""  # its short URL's code, the same in every build (generator.shorturls)
     from_street: bool = False  # a street office's article shown in a community (generator/street.py)
+    # The page as the one parse rendered it (generator.markdown_ext.PageParts), for the MkDocs plugin; a
+    # function of `body`, so left out of repr (the incremental fingerprints) and of comparisons.
+    page: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def type_label(self) -> str:

@@ -42,7 +42,7 @@ def tel_text(text: str, phones: tuple[str, ...]) -> Markup:
 def tel_html(html: str, phones: tuple[str, ...]) -> str:
     """Sanitized article HTML with the registered numbers in its text (not already in a link) as links."""
     pattern = _pattern(tuple(phones))
-    if pattern is None:
+    if pattern is None or pattern.search(html) is None:  # any number in a text is found in the whole too
         return html
     out, in_link = [], 0
     for part in _TAG.split(html):

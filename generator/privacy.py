@@ -85,20 +85,24 @@ class _Run:
     after: str  # the character after the run
 
 
+_ASCII_DIGIT = re.compile("[0-9]")
+_ASCII_DIGITS = re.compile("[0-9]*")
+
+
 def _runs(text: str) -> Iterator[_Run]:
     n = len(text)
     i = 0
     while i < n:
-        if not text[i].isdigit() or not text[i].isascii():
-            i += 1
-            continue
+        found = _ASCII_DIGIT.search(text, i)  # a search, not a Python loop over every character
+        if found is None:
+            return
+        i = found.start()
         before = text[i - 1] if i else ""
         groups: list[str] = []
         starts: list[int] = []
         while i < n:
             start = i
-            while i < n and text[i].isascii() and text[i].isdigit():
-                i += 1
+            i = _ASCII_DIGITS.match(text, i).end()
             if i < n and text[i] == "x" and sum(map(len, groups)) + i - start == 17:  # ID check character
                 i += 1
             groups.append(text[start:i])

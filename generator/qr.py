@@ -9,8 +9,11 @@ Error level M survives a scuffed or pinned-through poster.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from functools import lru_cache
 
+import numpy as np
 import segno
 
 MASK = 2  # vertical stripes pattern: no large uniform blocks in practice
@@ -30,3 +33,29 @@ def qr_svg(url: str, *, quiet_zone: int = 4, scale: int = 1, sized: bool = False
     make_qr(url).save(buf, kind="svg", border=quiet_zone, scale=scale, xmldecl=False, svgns=True,
                       omitsize=not sized, dark="#000000", light="#ffffff")
     return buf.getvalue().decode("ascii")
+
+
+def qr_png(url: str, *, scale: int = 10, border: int = 3) -> bytes:
+    """A PNG QR code of `url`, byte for byte what segno's `save(kind="png")` writes (black on white,
+    1 bit greyscale, each repeated pixel row as PNG's "Up" filter), made with numpy: segno's
+    writer packs every pixel in Python (about 20 ms a code, 1,000 codes in a build)."""
+    modules = np.asarray(make_qr(url).matrix, dtype=np.uint8)  # 1 = dark
+    size = len(modules) + 2 * border
+    grid = np.ones((size, size), dtype=np.uint8)  # palette index: 0 black, 1 white (the quiet zone)
+    grid[border:size - border, border:size - border] = 1 - modules
+    rows = np.packbits(np.repeat(grid, scale, axis=1), axis=1)  # one packed pixel row per module row
+    width = size * scale
+    line = 1 + rows.shape[1]
+    out = np.zeros((size, scale, line), dtype=np.uint8)
+    out[:, 0, 1:] = rows  # the module's first pixel row: filter 0 (none)
+    out[:, 1:, 0] = 2  # the others: filter 2 (Up), all zero: the same as the row above
+    out[:border, :, 0], out[size - border:, :, 0] = 0, 0  # segno writes the quiet zone's rows whole
+    out[:border, :, 1:] = rows[0]
+    out[size - border:, :, 1:] = rows[-1]
+    idat = zlib.compress(out.tobytes(), 9)
+
+    def chunk(name: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + name + data + struct.pack(">I", zlib.crc32(name + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">2I5B", width, width, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))

@@ -10,7 +10,6 @@ by css-inline (the maintained inliner); the page's only script is its "复制全
 from __future__ import annotations
 
 import hashlib
-import io
 import posixpath
 from dataclasses import dataclass
 from html import escape
@@ -30,7 +29,7 @@ from generator.model import Article
 from generator.output.claims import WECHAT as OWNER
 from generator.output.writer import SiteWriter
 from generator.plan import SitePlan
-from generator.qr import make_qr
+from generator.qr import qr_png
 from generator.timeutil import beijing, event_span
 
 ARTICLE_ID = "wx-article"
@@ -132,12 +131,6 @@ def article_fragment(article: Article, link: str | None, css: str) -> tuple[str,
     html = css_inline.inline_fragment(html, css)
     html = nh3.clean(html, tags=TAGS, attributes=ATTRS, link_rel=None, strip_comments=True)
     return html, pictures, bool(link)
-
-
-def qr_png(link: str) -> bytes:
-    buf = io.BytesIO()
-    make_qr(link).save(buf, kind="png", scale=10, border=3)
-    return buf.getvalue()
 
 
 def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:

@@ -174,3 +174,19 @@ def test_without_site_url_nothing_claims_an_address(tmp_path: Path) -> None:
     text = copy_page.find(id="wx-article").get_text()
     assert "这个网站" in text and "https://www.example.org/" not in text and "请到社区公告栏网站查看原文" in text
     assert not list((site / "wechat").glob("*.qr.png"))
+
+
+@pytest.mark.parametrize("url", ["https://xingfuli.example.org/s/3k", "http://例子.cn/法治/文章?x=1&y=2",
+                                 "https://xingfuli.example.org/" + "a" * 300])
+def test_qr_png_is_segnos_own_png_and_decodes(url: str) -> None:
+    """generator.qr.qr_png (numpy) writes segno's PNG byte for byte, and it reads back as the URL."""
+    import io
+
+    from generator.qr import make_qr, qr_png
+
+    ours = qr_png(url)
+    theirs = io.BytesIO()
+    make_qr(url).save(theirs, kind="png", scale=10, border=3)
+    assert ours == theirs.getvalue()
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(ours)).convert("L"))
+    assert [d.text for d in decoded] == [url]

@@ -1,0 +1,56 @@
+"""Independent work spread over the machine's cores: a process pool, for steps whose items need
+nothing from each other (reading and checking one article file).
+
+Python runs one thread at a time, so only processes use a second core. A pool costs a start-up
+(a fork on Linux, a fresh interpreter on Windows) and the copying of every result back, so it is
+used only with more than one core and at least MIN_ITEMS items; `BOARD_WORKERS=1` turns it off
+(and `BOARD_WORKERS=N` sets the number). Results come back in the order of the items, so a
+build's output and messages are the same with or without it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS = 200  # below this, a board builds in a few seconds and the pool's start-up would not pay
+CHUNK = 16  # items sent to a worker at a time
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
+
+
+def workers_for(items: int) -> int:
+    """How many processes `items` independent items are worth here (1: do them in this process).
+    BOARD_WORKERS=N decides instead (1: never a pool; tests set 2 to use one on a small board)."""
+    if threading.active_count() > 1:  # a fork copies one thread only: never from a server (board serve, desk)
+        return 1
+    wanted = os.environ.get("BOARD_WORKERS", "").strip()
+    if wanted.isdigit():
+        return max(1, min(int(wanted), items))
+    if items < MIN_ITEMS:
+        return 1
+    return max(1, min(_cores(), items // CHUNK))
+
+
+def pool_map(fn: Callable[[T], R], items: Sequence[T], workers: int, *, setup: Callable[..., None] | None = None,
+             setup_args: tuple = ()) -> Iterator[R]:
+    """fn over items in `workers` processes, results in the items' order. `setup(*setup_args)` runs
+    once in each process first; fn and setup are module-level functions (Windows starts each
+    process afresh and imports them)."""
+    # fork where there is one (no second start-up of the interpreter); Windows has only spawn
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=setup,
+                             initargs=setup_args) as pool:
+        yield from pool.map(fn, items, chunksize=CHUNK)
