@@ -271,3 +271,27 @@ class _Walker(Walker):
 
     def finish(self) -> None:
         self._flush()
+
+
+class _Text(Walker):
+    """Readable text of an article's HTML (what search indexes): block elements become line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS:
+            self.parts.append("\n")
+
+    def end(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.parts.append("\n")
+
+    def text(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    text = "".join(_Text().walk(html).parts).replace("\u00b6", "")  # drop heading permalink marks
+    return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()

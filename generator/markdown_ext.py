@@ -27,6 +27,7 @@ from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.serializers import _escape_attrib_html
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 # The site's Markdown extensions (mkdocs.yml no longer lists them: the plugin installs these).
 EXTENSIONS: list[str] = ["tables", "attr_list", "md_in_html", "admonition", "toc", "pymdownx.details",
@@ -319,7 +320,8 @@ class _Targets(Treeprocessor):
             if key is None:
                 continue
             value = element.get(key)
-            if value is None or "\x02" in value:  # no target (MkDocs itself fails), or a stash placeholder
+            # no target (MkDocs itself fails), or a placeholder of raw HTML (an e-mail's &, AMP_SUBSTITUTE, is fine)
+            if value is None or "\x02" in value.replace(AMP_SUBSTITUTE, ""):
                 self.complete = False
                 continue
             element.set(key, f"{_TARGET_OPEN}{len(self.targets)}{_TARGET_CLOSE}")

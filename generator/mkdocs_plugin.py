@@ -357,8 +357,11 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         article = self._article_by_src.get(page.file.src_uri)
         if article is None:
             return html
-        html = article.body_html if html is self._as_parsed.pop(page.file.src_uri, None) else sanitize_html(html)
-        text = html_to_text(html)
+        if html is self._as_parsed.pop(page.file.src_uri, None):  # the checks' parse: their results stand
+            html, text = article.body_html, article.text
+        else:
+            html = sanitize_html(html)
+            text = html_to_text(html)
         self.search_docs.append(SearchDoc(article, text))
         self._texts[page.file.src_uri] = text
         # after the sanitizer, markup of our own: tappable public numbers, table cells that know their column

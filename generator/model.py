@@ -127,6 +127,9 @@ class Article:
     # The page as the one parse rendered it (generator.markdown_ext.PageParts), for the MkDocs plugin; a
     # function of `body`, so left out of repr (the incremental fingerprints) and of comparisons.
     page: object | None = field(default=None, repr=False, compare=False)
+    # The body's text as search reads it (generator.body.html_to_text of body_html), made
+    # with the parse (in the check's process pool); also a function of `body`.
+    text: str = field(default="", repr=False, compare=False)
 
     @property
     def type_label(self) -> str:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from generator.body import html_to_text  # noqa: F401  (the search text of an article's HTML)
 from generator.fold import fold
 from generator import urls
-from generator.html_walk import BLOCKS, Walker
 from generator.model import Article, Status
 from generator.output.claims import SEARCH as OWNER
 from generator.output.writer import SiteWriter
@@ -51,30 +51,6 @@ class SearchDoc:
     @property
     def text(self) -> str:
         return self.head + self.body_text
-
-
-class _Text(Walker):
-    """Readable text of an article's HTML: block elements become line breaks."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCKS:
-            self.parts.append("\n")
-
-    def end(self, tag: str) -> None:
-        if tag in BLOCKS:
-            self.parts.append("\n")
-
-    def text(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    text = "".join(_Text().walk(html).parts).replace("\u00b6", "")  # drop heading permalink marks
-    return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()
 
 
 def shard_of(bigram: str, shards: int) -> int:

@@ -336,3 +336,56 @@ def test_any_markup_soup_parses_and_numbers_after_it_are_found(seed: int) -> Non
             from generator.privacy import find_personal_numbers
 
             assert any(list(find_personal_numbers(b.text)) for b in parsed.blocks), soup
+
+
+# -- the page is filled from the same parse (generator.markdown_ext.render_page) ---------------------
+PAGE_BODIES = [
+    "# 标题\n\n正文 [另一篇](../law/2026-11-06-邻里噪音纠纷.md#第一条) 和 ![照片](images/照片.jpg \"标题\")\n",
+    "[网址](https://example.org/?a=1&b=2) <someone@example.org> [空]() [锚](#_2)\n\n## 第二节\n\n文字\n",
+    "![Windows 写法](images\\照片.jpg)\n\n| 表 | 头 |\n|---|---|\n| [格里的链接](a.md) | ![图](b.png) |\n",
+    '<div markdown="1" id="raw-id">\n[块里的链接](c.md)\n</div>\n\n<a name="old-anchor" href="d.md">原样的</a>\n',
+    "`[代码里](不是链接.md)`\n\n    ![缩进代码](e.jpg)\n\n!!! note \"提示\"\n    [提示里的](f.md)\n",
+    "[[[[[[ 没关的括号 ](g.md) *** ___ \\[转义\\](h.md) [a&amp;b](i&j.md) [引号](\"k\".md)\n\n[好的](ok.md)\n",
+]
+
+
+def _rewrite(target: str) -> str:
+    """A stand-in for MkDocs' relpath: a value that needs escaping and folds back characters."""
+    return f"../{target}?x=<&\"\ue003>" if target else target
+
+
+@pytest.mark.parametrize("body", PAGE_BODIES)
+def test_page_from_the_parse_is_a_second_render_with_rewritten_targets(body: str) -> None:
+    """fill() with rewritten targets gives what Python-Markdown gives with a rewriting step where
+    MkDocs puts its own (last, at priority 0); with the targets as written, the parse's own HTML."""
+    from markdown.treeprocessors import Treeprocessor
+
+    from generator.markdown_ext import new_markdown, page_source, render_page
+
+    class Relpath(Treeprocessor):
+        def run(self, root):
+            for element in root.iter():
+                key = {"a": "href", "img": "src"}.get(element.tag)
+                if key and element.get(key) is not None:
+                    element.set(key, _rewrite(element.get(key)))
+
+    source = page_source("\n\n" + body)
+    md = new_markdown()
+    md.treeprocessors.register(Relpath(md), "relpath", 0)
+    expected = md.convert(source)
+    plain = new_markdown()
+    html, parts = render_page(source)
+    assert html == plain.convert(source)
+    assert parts is not None and parts.targets
+    assert parts.fill([_rewrite(t) for t in parts.targets]) == expected
+    assert parts.toc_tokens == md.toc_tokens
+    assert parse_body(body).html == html
+
+
+def test_page_markers_never_taken_from_the_text() -> None:
+    """A body holding the marker characters is rendered by MkDocs itself (no parts), its HTML unchanged."""
+    from generator.markdown_ext import new_markdown, render_page
+
+    body = "文字 \ue0f00\ue0f1 [链接](a.md)\n"
+    html, parts = render_page(body)
+    assert parts is None and html == new_markdown().convert(body)
