@@ -3,7 +3,7 @@
 edit-to-preview latency, at 100, 1,000 and 3,000 corpus articles, beside plain mkdocs-material with
 jieba search and the Python floor, measured in the same run on the same machine.
 
-    python bench/speed.py [--sizes 100 1000 3000] [--edits 3] [--out bench/results]
+    python bench/speed.py [--sizes 100 1000 3000] [--preview-sizes 1000] [--edits 3] [--out bench/results]
 
 Needs the bench extra (`pip install -e '.[bench]'`: jieba, which mkdocs-material's search uses for
 Chinese when it is installed). Articles come from ../shared/corpus/make_content.py into a temporary
@@ -13,7 +13,8 @@ folder (the corpus is never copied into the project).
 - no change: the same command again at once;
 - one article: the same command after one article's body changed;
 - preview: `board serve` on 127.0.0.1, one article saved, time until its served page shows the new
-  text (polled every 20 ms, at most 120 s); the median of --edits saves;
+  text (polled every 20 ms, at most 120 s); the median of --edits saves; only at --preview-sizes
+  (its target is at 1,000 articles, and starting the server is one more full build per size);
 - plain: `mkdocs build` of the same files with mkdocs-material and its search plugin (jieba);
 - floor: read every file, Python-Markdown to HTML, write it (a separate process, like the others);
 - peak memory: the build process's own maximum resident set (wait4), for every size.
@@ -162,10 +163,10 @@ def preview_latency(project: Path, article: Path, edits: int) -> tuple[list[floa
         log.close()
 
 
-def measure(work: Path, n: int, edits: int) -> dict:
+def measure(work: Path, n: int, edits: int, preview: bool = True) -> dict:
     ours, plain = make_projects(work, n)  # plain: build_speed.PLAIN_MKDOCS_YML, the one baseline config
     articles = sorted((ours / "content").rglob("*.md"))
-    row: dict = {"articles": n}
+    row: dict = {"articles": n, "load_before": os.getloadavg()[0]}
     for folder in ("site", ".cache"):
         shutil.rmtree(ours / folder, ignore_errors=True)
     row["full_s"], row["full_mb"] = run(build_cmd(), ours, "full")
@@ -177,10 +178,11 @@ def measure(work: Path, n: int, edits: int) -> dict:
     floor = work / f"floor-{n}.py"
     floor.write_text(FLOOR, encoding="utf-8")
     row["floor_s"], row["floor_mb"] = run([sys.executable, str(floor), str(ours / "content"), str(work / f"floor-{n}")], work)
-    latencies, startup = preview_latency(ours, articles[len(articles) // 3], edits)
-    row["preview_s"] = statistics.median(latencies)
-    row["preview_all_s"] = latencies
-    row["preview_startup_s"] = startup
+    if preview:
+        latencies, startup = preview_latency(ours, articles[len(articles) // 3], edits)
+        row["preview_s"] = statistics.median(latencies)
+        row["preview_all_s"] = latencies
+        row["preview_startup_s"] = startup
     row["site_mb"] = sum(p.stat().st_size for p in (ours / "site").rglob("*") if p.is_file()) / 2**20
     for folder in (ours, plain, work / f"floor-{n}"):
         shutil.rmtree(folder, ignore_errors=True)
@@ -202,20 +204,24 @@ def ratios(rows: dict[int, dict]) -> dict[str, float]:
     return out
 
 
-def report(rows: dict[int, dict], checks: dict[str, float], total: float) -> str:
+def report(rows: dict[int, dict], checks: dict[str, float], total: float, load_start: float) -> str:
+    loads = ", ".join(f"{r['load_before']:.1f} before {n}" for n, r in sorted(rows.items()))
     lines = [
         f"# Build speed (issue 12), {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average at the end "
-        f"{os.getloadavg()[0]:.1f}; whole run {total / 60:.1f} min (target: under 15 min on an idle machine).",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs; load average (1 min) {load_start:.1f} at the start, "
+        f"{loads}, {os.getloadavg()[0]:.1f} at the end (a load above the CPU count means other work shared them: "
+        f"wall times are then longer than on an idle machine, CPU seconds below are steadier); "
+        f"whole run {total / 60:.1f} min (target: under 15 min on an idle machine).",
         "",
         "| articles | full s | no change s | one article s | preview s | plain mkdocs-material+jieba s | Python floor s "
         "| full / plain | full / floor | peak MB (full) | plain peak MB | site MB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, r in sorted(rows.items()):
+        preview = f"{r['preview_s']:.2f}" if "preview_s" in r else "not run"
         lines.append(f"| {n} | {r['full_s']:.1f} | {r['no_change_s']:.1f} | {r['one_article_s']:.1f} | "
-                     f"{r['preview_s']:.2f} | {r['plain_s']:.1f} | {r['floor_s']:.1f} | {r['full_s'] / r['plain_s']:.2f}x | "
+                     f"{preview} | {r['plain_s']:.1f} | {r['floor_s']:.1f} | {r['full_s'] / r['plain_s']:.2f}x | "
                      f"{r['full_s'] / r['floor_s']:.1f}x | {r['full_mb']:.0f} | {r['plain_mb']:.0f} | {r['site_mb']:.0f} |")
     lines += ["", "CPU seconds (user + system), steadier than wall time on a shared machine:", ""]
     for n, r in sorted(rows.items()):
@@ -235,6 +241,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000])
     parser.add_argument("--edits", type=int, default=3, help="saves timed in the preview, per size")
+    parser.add_argument("--preview-sizes", type=int, nargs="*", default=[1000],
+                        help="sizes at which the preview is timed (its target is at 1,000)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -244,17 +252,18 @@ def main() -> int:
     except ImportError:
         sys.exit("jieba is not installed: pip install -e '.[bench]'")
     started = time.perf_counter()
+    load_start = os.getloadavg()[0]
     rows: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="board-speed-") as tmp:
         for n in args.sizes:
-            rows[n] = measure(Path(tmp), n, args.edits)
+            rows[n] = measure(Path(tmp), n, args.edits, preview=n in args.preview_sizes)
             r = rows[n]
             print(f"{n} articles: full {r['full_s']:.1f} s ({r['full_mb']:.0f} MB), no change {r['no_change_s']:.1f} s, "
-                  f"one article {r['one_article_s']:.1f} s, preview {r['preview_s']:.2f} s, "
+                  f"one article {r['one_article_s']:.1f} s, preview {r.get('preview_s', float('nan')):.2f} s, "
                   f"plain {r['plain_s']:.1f} s, floor {r['floor_s']:.1f} s", flush=True)
     total = time.perf_counter() - started
     checks = ratios(rows)
-    text = report(rows, checks, total)
+    text = report(rows, checks, total, load_start)
     print()
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)

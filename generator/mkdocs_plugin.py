@@ -29,8 +29,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page, _RelativePathTreeprocessor  # the link rewriting of Page.render
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+try:  # the link rewriting of Page.render (MkDocs 1.6, ProperDocs); without it MkDocs parses each page itself
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+except ImportError:  # pragma: no cover
+    _RelativePathTreeprocessor = None
 
 from generator import urls
 from generator.artefacts import stderr_progress, write_artefacts
@@ -317,7 +322,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 "board_article": article,
                 "board_minutes": article.minutes,
             })
-            if isinstance(article.page, PageParts):
+            if isinstance(article.page, PageParts) and _RelativePathTreeprocessor is not None:
                 # Instead of MkDocs parsing the body a second time (an instance attribute: Page has no hook).
                 page.render = lambda config, files, page=page, article=article: self._render_parsed(page, article, config, files)
             return markdown
