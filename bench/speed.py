@@ -261,17 +261,22 @@ def main() -> int:
             print(f"{n} articles: full {r['full_s']:.1f} s ({r['full_mb']:.0f} MB), no change {r['no_change_s']:.1f} s, "
                   f"one article {r['one_article_s']:.1f} s, preview {r.get('preview_s', float('nan')):.2f} s, "
                   f"plain {r['plain_s']:.1f} s, floor {r['floor_s']:.1f} s", flush=True)
-    total = time.perf_counter() - started
-    checks = ratios(rows)
-    text = report(rows, checks, total, load_start)
+            text = write_results(args.out, rows, time.perf_counter() - started, load_start)  # after each size
     print()
     print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "speed.md").write_text(text, encoding="utf-8")
-    (args.out / "speed.json").write_text(json.dumps({"rows": rows, "ratios": checks, "targets": TARGETS,
-                                                     "total_s": total, "cpus": os.cpu_count(),
-                                                     "load_average": os.getloadavg()}, indent=1), encoding="utf-8")
     return 0
+
+
+def write_results(out: Path, rows: dict[int, dict], total: float, load_start: float) -> str:
+    """speed.md and speed.json from the sizes measured so far (a run cut short keeps what it measured)."""
+    checks = ratios(rows)
+    text = report(rows, checks, total, load_start)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "speed.md").write_text(text, encoding="utf-8")
+    (out / "speed.json").write_text(json.dumps({"rows": rows, "ratios": checks, "targets": TARGETS,
+                                                "total_s": total, "cpus": os.cpu_count(),
+                                                "load_average": os.getloadavg()}, indent=1), encoding="utf-8")
+    return text
 
 
 if __name__ == "__main__":
