@@ -99,6 +99,12 @@ def build_cmd() -> list[str]:
     return board("build", "--no-posters", "--as-of", AS_OF)
 
 
+def unique() -> str:
+    """A text never written before, in letters: a run of 19 digits (time_ns) reads as a bank card
+    number to the privacy check one time in ten, and the build then rightly refuses to publish."""
+    return "".join(chr(ord("a") + int(d)) for d in str(time.time_ns()))
+
+
 def edit(article: Path, marker: str) -> None:
     """Change one article's body the way a staff member would: a new paragraph at the end."""
     text = article.read_text(encoding="utf-8")
@@ -148,7 +154,7 @@ def preview_latency(project: Path, article: Path, edits: int) -> tuple[list[floa
         latencies = []
         for n in range(edits):
             time.sleep(1.0)  # let the watcher settle after the previous build
-            marker = f"预览测试第{n}次{time.time_ns()}"
+            marker = f"预览测试第{n}次{unique()}"
             edit(article, marker)
             took = wait_for(url, marker, PREVIEW_LIMIT)
             latencies.append(took if took is not None else float("inf"))
@@ -171,7 +177,7 @@ def measure(work: Path, n: int, edits: int, preview: bool = True) -> dict:
         shutil.rmtree(ours / folder, ignore_errors=True)
     row["full_s"], row["full_mb"] = run(build_cmd(), ours, "full")
     row["no_change_s"], row["no_change_mb"] = run(build_cmd(), ours)
-    edit(articles[len(articles) // 2], f"一篇文章改动{time.time_ns()}")
+    edit(articles[len(articles) // 2], f"一篇文章改动{unique()}")
     row["one_article_s"], row["one_article_mb"] = run(build_cmd(), ours)
     row["plain_s"], row["plain_mb"] = run([sys.executable, "-m", "mkdocs", "build", "-q"], plain, "plain")
     row["full_cpu_s"], row["plain_cpu_s"] = CPU["full"], CPU["plain"]
