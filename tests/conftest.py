@@ -204,6 +204,16 @@ def sample_site(sample_project: Path, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def built_project(sample_site: Path, tmp_path: Path) -> Path:
+    """A copy of the sample project as `board build --as-of AS_OF --no-posters` left it, site/ and
+    .cache/ included: the starting point of the tests that break a second build, without building
+    the first one again in every test (CI time)."""
+    project = tmp_path / "p"
+    shutil.copytree(sample_site.parent, project, symlinks=True)
+    return project
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "proj", with_content=False)
 

@@ -69,9 +69,8 @@ def test_each_bad_input_gets_its_message(name: str, project: Path, monkeypatch, 
         assert re.search(r"[\u4e00-\u9fff]", message.text) and "Traceback" not in message.text
 
 
-def test_all_errors_in_one_build_and_site_untouched(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+def test_all_errors_in_one_build_and_site_untouched(tmp_path: Path, built_project: Path) -> None:
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     before = tree_hash(project / "site")
     paths = {name: place(name, EXPECTED[name], BAD, project / "content" / "notices") for name in ERRORS}
     result = run_board(project, "build", "--as-of", AS_OF, "--no-posters", timeout=180)

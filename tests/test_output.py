@@ -124,10 +124,9 @@ def test_clashing_outputs_are_messages_at_the_staff_file(name: str, project: Pat
     assert check.returncode == 1 and f"{source}:{line}: 错误：" in check.stderr, check.stderr
 
 
-def test_slug_print_pack_and_attachment_name_never_reach_the_disk(tmp_path: Path) -> None:
+def test_slug_print_pack_and_attachment_name_never_reach_the_disk(tmp_path: Path, built_project: Path) -> None:
     """The two cases that used to be FileExistsError or a print pack overwriting a poster."""
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     before = tree_hash(project / "site")
     write_article(project, "notices/打印.md", article("打印包测试", extra="slug: print-pack\n"))
     write_article(project, "notices/同名.md", article("同名文章", extra="slug: wenming-sunrise.jpg\n"))
@@ -263,9 +262,8 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_machine_faults_are_a_sentence_and_keep_the_site(fault: str, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+def test_machine_faults_are_a_sentence_and_keep_the_site(fault: str, tmp_path: Path, built_project: Path) -> None:
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     before = tree_hash(project / "site")
     result = machine(project, fault, args=("build", "--as-of", "2026-12-01", "--no-posters"))
     assert result.returncode == 1
@@ -279,11 +277,10 @@ def test_machine_faults_are_a_sentence_and_keep_the_site(fault: str, tmp_path: P
     assert again.returncode == 0, again.stderr
 
 
-def test_read_only_site_folder_leaves_nothing_behind(tmp_path: Path) -> None:
+def test_read_only_site_folder_leaves_nothing_behind(tmp_path: Path, built_project: Path) -> None:
     """A site made read-only by hand (or copied from a CD, or Windows' read-only flag) is still
     replaced, and the old copy is removed instead of staying as `.site-new-*` forever."""
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     site = project / "site"
     for path in [site, *site.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)

@@ -34,22 +34,20 @@ def run_windows(project: Path, *args: str, extra: tuple[str, ...] = ()) -> subpr
     return subprocess.run(windows(project, *args, extra=extra), cwd=project, capture_output=True, text=True, timeout=300)
 
 
-def test_the_simulation_really_removes_the_pieces(tmp_path: Path) -> None:
+def test_the_simulation_really_removes_the_pieces(tmp_path: Path, built_project: Path) -> None:
     """Without fcntl filelock falls back to its marker-file lock; without renameat2 the swap renames."""
     probe = ("import sys; sys.modules['fcntl'] = None\n"
              "import warnings; warnings.simplefilter('ignore')\n"
              "import filelock; print(filelock.FileLock.__name__)\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "SoftFileLock"
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     result = run_windows(project, "build", "--as-of", AS_OF, "--no-posters", extra=("die-between-renames",))
     assert result.returncode == -signal.SIGKILL  # it died in the gap only the rename path has
 
 
-def test_build_without_fcntl_and_renameat2(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+def test_build_without_fcntl_and_renameat2(tmp_path: Path, built_project: Path) -> None:
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     linux = site_state(project / "site")
     result = run_windows(project, "build", "--as-of", AS_OF, "--no-posters")
     assert result.returncode == 0, result.stderr
@@ -61,9 +59,8 @@ def test_build_without_fcntl_and_renameat2(tmp_path: Path) -> None:
     assert not [p for p in project.iterdir() if p.name.startswith((".site-new-", ".site-old-"))]
 
 
-def test_killed_between_the_two_renames_the_old_site_comes_back(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
-    assert run_board(project, "build", "--as-of", AS_OF, "--no-posters").returncode == 0
+def test_killed_between_the_two_renames_the_old_site_comes_back(tmp_path: Path, built_project: Path) -> None:
+    project = built_project  # the sample built at AS_OF without posters, site and cache copied
     old = site_state(project / "site")
     result = run_windows(project, "build", "--as-of", "2026-12-01", "--no-posters", extra=("die-between-renames",))
     assert result.returncode == -signal.SIGKILL
