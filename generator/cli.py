@@ -191,15 +191,30 @@ def check_outputs(board, report: Report) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from generator.load import load_board
     from generator.mkdocs_plugin import render_site
     from generator.output import StagedBuild, TargetRefused
+    from generator import unchanged
     from generator.output.faults import machine_fault
+    from generator.output.writer import Tree
+    from generator.settings import load_settings
 
     if _street_root(args) is not None:
         return _build_street(args)
     started = time.monotonic()
     report = Report()
-    board = load(args, report, args.site_dir.resolve() if args.site_dir else None)
+    settings = load_settings(args.config_file, report, args.site_dir.resolve() if args.site_dir else None)
+    as_of = args.as_of or now_shanghai()
+    stamp = inputs = key = None
+    if settings is not None and report.ok and settings.street is None:
+        key = unchanged.build_key(settings.config_file, settings.site_dir, args.as_of,
+                                  settings.posters and not args.no_posters)
+        stamp = unchanged.Stamp.load(settings.config_file.parent)
+        if stamp is not None and unchanged.unchanged(stamp, key, settings.site_dir, as_of, settings.config_file.parent):
+            return _unchanged_site(stamp, settings, as_of, started)
+        # What this build reads, as it is now (before reading it): a file saved during the build is a change next time.
+        inputs = unchanged.snapshot(unchanged.input_roots(settings), stamp.inputs if stamp else None)
+    board = load_board(settings, as_of, report) if settings is not None else None
     if board is not None:
         check_outputs(board, report)
     if board is None or not report.ok:
@@ -209,16 +224,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     site_dir = board.settings.site_dir
     posters = board.settings.posters and not args.no_posters
     print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {beijing(board.as_of, 'minute')} 计算）……", file=sys.stderr)
-    staged = StagedBuild(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr))
+    staged = StagedBuild(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr),
+                         recycle=board.cache is not None and board.cache.write)
     try:
         staging = staged.start()
-        ok = render_site(board, staging, posters=posters, report=report)
+        tree = Tree(staged.previous) if staged.recycle else None
+        ok = render_site(board, staging, posters=posters, report=report, tree=tree)
         print_messages(report)
         if not ok or not report.ok:
             staged.abandon()
             print("没有生成网站，线上的网站保持原样。", file=sys.stderr)
             return 1
-        staged.finish()
+        marker = unchanged.marker_id(staging)  # the tree's own: renamed into place, it keeps inode and time
+        staged.finish(tree.manifest if tree is not None else None)
     except TargetRefused as exc:
         print(f"board：{exc}", file=sys.stderr)
         return 1
@@ -228,6 +246,31 @@ def cmd_build(args: argparse.Namespace) -> int:
             traceback.print_exc()
         print(f"board：{machine_fault(exc, site_dir)}", file=sys.stderr)
         return 1
+    if inputs is not None and key is not None:
+        roots = unchanged.input_roots(board.settings)
+        # The registry is the build's own output too (new short codes): kept as the build left it.
+        registry = [str(r) for r in roots if r.name == "short-urls.txt"]
+        inputs.update(unchanged.snapshot([Path(r) for r in registry], inputs))
+        unchanged.Stamp(key, inputs, [str(r) for r in roots], board.as_of.isoformat(),
+                        unchanged.next_moment(board.articles, board.as_of), len(board.published),
+                        [str(m) for m in report.sorted()], marker).save(board.settings.config_file.parent)
+    shown = os.path.relpath(site_dir) if site_dir.is_relative_to(Path.cwd()) else str(site_dir)
+    print(f"完成：网站已生成到 {shown}/（用时 {time.monotonic() - started:.1f} 秒）。")
+    return 0
+
+
+def _unchanged_site(stamp, settings, as_of, started: float) -> int:
+    """Nothing a build reads has changed and no article's moment has passed: the site online is already it."""
+    from generator.buildcache import BuildCache
+
+    site_dir = settings.site_dir
+    cache = BuildCache(settings.config_file.parent)
+    cache.count("build.unchanged")
+    cache.save_stats()  # what this build did: nothing (tests read it)
+    for line in stamp.messages:  # the warnings of the build that made it, said again
+        print(line, file=sys.stderr)
+    print(f"没有改动：{stamp.published} 篇已发布文章（按 {beijing(as_of, 'minute')} 计算）和上次生成时一样，"
+          "网站保持原样。", file=sys.stderr)
     shown = os.path.relpath(site_dir) if site_dir.is_relative_to(Path.cwd()) else str(site_dir)
     print(f"完成：网站已生成到 {shown}/（用时 {time.monotonic() - started:.1f} 秒）。")
     return 0

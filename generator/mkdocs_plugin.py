@@ -53,7 +53,7 @@ from generator.output.claims import claim_site
 from generator.output.faults import machine_fault
 from generator.output.staged import StagedBuild, TargetRefused
 from generator.output.target import mark_site
-from generator.output.writer import OutputMap, Owner, SiteWriter
+from generator.output.writer import OutputMap, Owner, SiteWriter, Tree, content_sig
 from generator.phones import tel_html, tel_text
 from generator.phrases import fixed_names, phrase_headings, phrase_html
 from generator.plan import ListingPage, SitePlan, plan_site
@@ -125,6 +125,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._listening: _Said | None = None
         self._as_parsed: dict[str, str] = {}  # src_uri -> page.content when it is exactly the checks' parse
         self._markdown_setup: tuple | None = None
+        # The folder rendered into (set by render_site): a recycled one is brought up to date, not rewritten.
+        self.tree: Tree | None = None
+        self._produced: dict[str, str | None] = {}  # what MkDocs itself writes: dest path -> content sig
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -217,7 +220,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.asset_urls = {}
         for file in kept:
             self._fingerprint(file)  # before claiming: the writer claims the fingerprinted names
-        writer = self.writer = SiteWriter(Path(config.site_dir), self.claims)
+        previous = self.tree.previous if self.tree is not None else None
+        writer = self.writer = SiteWriter(Path(config.site_dir), self.claims, previous)
+        self._produced = {}
         for file in kept:
             writer.claim(file.dest_uri, owners.THEME if file.dest_uri.startswith(urls.THEME_ASSETS)
                          else Owner(f"网站主题的文件 {file.src_uri}"))
@@ -246,10 +251,39 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         for file in kept:
             if writer.map.owner_of(file.dest_uri) is None:  # a file MkDocs adds that no table names
                 writer.claim(file.dest_uri, Owner(f"网站文件 {file.src_uri}"))
+            if not file.is_documentation_page():
+                self._copy_if_changed(file)
         self._pages_total = len(plan.board.published) + len(plan.pages) - len(self._kept)
         self._pages_done = 0
         self.search_docs = []
         return kept
+
+    def _copy_if_changed(self, file: File) -> None:
+        """A theme file or picture: MkDocs ("dirty") copies it only if the folder does not hold it already."""
+        content = getattr(file, "_content", None)
+        if isinstance(content, bytes):
+            sig = content_sig(content)
+        elif content is None and file.abs_src_path:
+            try:
+                st = os.stat(file.abs_src_path)
+            except OSError:
+                sig = None
+            else:
+                sig = f"src:{st.st_size}:{st.st_mtime_ns}:{file.abs_src_path}"
+        else:
+            sig = None
+        self._produced[file.dest_uri] = sig
+        writer = self.writer
+        if writer.previous is None:
+            file.is_modified = lambda: True  # type: ignore[method-assign]  # an empty folder: every file is copied
+            return
+        target = writer.root / file.dest_uri
+        if writer.unchanged(file.dest_uri, sig, target):
+            writer.kept += 1
+            file.is_modified = lambda: False  # type: ignore[method-assign]
+        else:
+            writer.make_room(target)  # never written in place (generator.output.recycle)
+            file.is_modified = lambda: True  # type: ignore[method-assign]
 
     def _fingerprint(self, file: File) -> None:
         """assets/board/board.css -> assets/board/board.<hash>.css (see FINGERPRINTED)."""
@@ -377,6 +411,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         _compile_once(env, self.plan.board.settings.project_root)
+        for name in config.theme.static_templates:  # 404.html, sitemap.xml (and .gz): MkDocs writes these itself
+            for made in ([name, name + ".gz"] if name == "sitemap.xml" else [name]):
+                self._produced[made] = None
+                self.writer.make_room(Path(config.site_dir) / made)
         env.globals["board"] = BoardView(self.plan, self._posters_on(), self.asset_urls)
         env.filters["beijing"] = beijing  # the one date formatter of every output
         env.globals["event_span"] = event_span
@@ -389,11 +427,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     @event_priority(-100)  # last: what is kept is exactly what MkDocs writes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         key = self._page_keys.get(page.file.src_uri)
+        # Encoded as MkDocs writes it (mkdocs.commands.build._build_page), so the copy is byte-identical.
+        encoded = output.encode("utf-8", errors="xmlcharrefreplace")
         if key is not None and self.cache is not None and output.strip():
-            # Encoded as MkDocs writes it (mkdocs.commands.build._build_page), so the copy is byte-identical.
-            self.cache.put(self._cache_kind(), key, (output.encode("utf-8", errors="xmlcharrefreplace"),
-                                                     self._texts.get(page.file.src_uri),
+            self.cache.put(self._cache_kind(), key, (encoded, self._texts.get(page.file.src_uri),
                                                      self._said.get(page.file.src_uri, [])))
+        self._produced[page.file.dest_uri] = content_sig(encoded)
+        self.writer.make_room(Path(config.site_dir, page.file.dest_uri))  # MkDocs writes it next, as a new file
         self.cache and self.cache.count("pages.rendered")
         self._pages_done += 1
         if self._pages_total >= PROGRESS_FROM and (self._pages_done % 200 == 0 or self._pages_done == self._pages_total):
@@ -419,7 +459,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self.preloaded is None:  # the `board` command prints these itself
             for message in report.warnings:
                 log.warning(str(message))
-        stray = writer.unclaimed()
+        stray, manifest = writer.settle(self._produced, record=self.tree is not None)
+        if self.tree is not None:
+            self.tree.manifest = manifest
         if stray:  # a renderer wrote where no table says: a bug of ours, never published
             report.error("mkdocs.yml", 1, f"生成的网站里有不该有的文件：{'、'.join(stray[:5])}。网站没有更新，请把这段话发给技术人员。",
                          code="output.unclaimed")
@@ -428,6 +470,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         mark_site(writer)
         if self.cache is not None:
             self.cache.count("pages.reused", len(self._kept))
+            self.cache.count("files.kept", writer.kept)
             self.cache.prune(self._cache_kind())
             self.cache.save_stats()
         if self.staged is not None:
@@ -517,8 +560,10 @@ class BoardView:
         return split_lead(html)
 
 
-def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) -> bool:
-    """Render the whole site with MkDocs into site_dir; False (with messages) if it failed."""
+def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report, tree: Tree | None = None) -> bool:
+    """Render the whole site with MkDocs into site_dir; False (with messages) if it failed.
+    tree: site_dir holds an earlier build (tree.previous, generator.output.recycle) to bring up to date;
+    tree.manifest is then set to what it holds afterwards."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -535,10 +580,12 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report) 
             plugin.preloaded = board
             plugin.posters_enabled = posters
             plugin.incremental = board.cache is not None
-            config.plugins.on_startup(command="build", dirty=plugin.incremental)
+            plugin.tree = tree
+            dirty = plugin.incremental or (tree is not None and tree.previous is not None)
+            config.plugins.on_startup(command="build", dirty=dirty)
             # "dirty": MkDocs skips the pages whose File says it is unchanged (BoardPlugin._reuse); the
             # staging folder is new and empty, so every other file is written as in a clean build.
-            build(config, dirty=plugin.incremental)
+            build(config, dirty=dirty)
             report.extend(plugin.artefact_report)
             return True
         except MkDocsException as exc:

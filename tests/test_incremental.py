@@ -66,12 +66,117 @@ def project(built: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(built, tmp_path / "proj", symlinks=True))
 
 
+def files_on_disk(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file's inode and mtime: a file written again (even with the same bytes) changes them."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
 def test_unchanged_rebuild_redoes_nothing(project: Path) -> None:
     before = tree_hash(project / "site")
-    stats = build(project)
+    stats = build(project)  # a copied project: its stamp names other paths, so this build looks at every article
     assert tree_hash(project / "site") == before
     assert stats.get("articles.checked", 0) == 0 and stats["check.hit"] == ARTICLES
     assert stats.get("pages.rendered", 0) == 0 and stats["pages.reused"] > ARTICLES
+    on_disk = files_on_disk(project / "site")
+    again = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env=ENV)
+    assert again.returncode == 0 and "没有改动" in again.stderr and "完成" in again.stdout
+    assert json.loads((project / ".cache" / "build" / "last-build.json").read_text(encoding="utf-8")) == {"build.unchanged": 1}
+    assert files_on_disk(project / "site") == on_disk  # not one file written
+    # Saved again without a change (an editor's "save", a copy back from a USB stick): still nothing to do.
+    for folder in ("content", "templates"):
+        for path in (project / folder).rglob("*"):
+            if path.is_file():
+                path.write_bytes(path.read_bytes())
+    (project / "mkdocs.yml").write_bytes((project / "mkdocs.yml").read_bytes())
+    assert build(project) == {"build.unchanged": 1, "messages": []}
+    assert files_on_disk(project / "site") == on_disk
+    # Another request is another site: --no-posters dropped, or another --as-of, is a build.
+    assert "build.unchanged" not in build(project, "--as-of", "2026-11-27 10:00")
+
+
+def test_only_changed_files_are_written(project: Path, tmp_path: Path) -> None:
+    """Each build brings the folder the previous build replaced up to date: unchanged files are not written."""
+    build(project)  # site: a tree written whole; no spare yet
+    first = files_on_disk(project / "site")
+    for n, name in enumerate(["science/2026-11-08-老年人防跌倒.md", "law/2026-11-16-高空抛物.md"]):
+        path = project / "content" / name
+        path.write_text(path.read_text(encoding="utf-8") + f"\n第{n}次补充的一段。\n", encoding="utf-8")
+        stats = assert_same_as_clean(project, tmp_path / f"clean{n}")
+    assert (project / ".site-spare").is_dir()
+    assert stats["files.kept"] > len(first) // 2
+    now = files_on_disk(project / "site")  # the first tree again, brought up to date
+    untouched = "notices/2026-11-20-冬季大扫除/index.html"
+    assert untouched in first and now[untouched] == first[untouched]
+    assert now["science/2026-11-08-老年人防跌倒/index.html"] != first["science/2026-11-08-老年人防跌倒/index.html"]
+
+
+@pytest.mark.parametrize("damage", ["edited_by_hand", "record_garbage", "spare_read_only"])
+def test_reused_folder_damaged(project: Path, tmp_path: Path, damage: str) -> None:
+    """Whatever happened to the folder kept for reuse (or to its record), the next build is a clean build's tree."""
+    build(project)
+    path = project / "content" / "science" / "2026-11-08-老年人防跌倒.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充的一段。\n", encoding="utf-8")
+    build(project)
+    spare = project / ".site-spare"
+    if damage == "edited_by_hand":
+        page = spare / "notices" / "2026-11-20-冬季大扫除" / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>手改的</p></body>"), encoding="utf-8")
+        (spare / "board.json").unlink()
+    elif damage == "record_garbage":
+        (project / ".site-trees.json").write_bytes(b"\x00garbage{")
+    else:
+        spare.chmod(0o555)
+    path.write_text(path.read_text(encoding="utf-8") + "\n又补充的一段。\n", encoding="utf-8")
+    assert_same_as_clean(project, tmp_path)
+    assert "手改的" not in (project / "site" / "notices" / "2026-11-20-冬季大扫除" / "index.html").read_text(encoding="utf-8")
+
+
+def _next_moment(project: Path):
+    from generator.lifecycle import next_moments
+    from generator.load import load_board
+    from generator.messages import Report
+    from generator.settings import load_settings
+    from generator.timeutil import parse_time
+
+    report = Report()
+    board = load_board(load_settings(project / "mkdocs.yml", report), parse_time(AS_OF), report, write_cache=False)
+    return next_moments(board.articles, parse_time(AS_OF))[0].at
+
+
+def test_passing_moment_ends_the_no_change_path(project: Path, tmp_path: Path) -> None:
+    """Built at "now" (no --as-of; SOURCE_DATE_EPOCH is the clock here): unchanged until an article's next
+    moment (it appears, expires or its activity ends), then built again, as a clean build at that time."""
+    from generator.timeutil import parse_time
+
+    start, moment = int(parse_time(AS_OF).timestamp()), int(_next_moment(project).timestamp())
+    assert moment - start > 120
+
+    def at(project: Path, epoch: int) -> dict:
+        result = run_board(project, "build", "--no-posters", env={"SOURCE_DATE_EPOCH": str(epoch)})
+        assert result.returncode == 0, result.stderr
+        return json.loads((project / ".cache" / "build" / "last-build.json").read_text(encoding="utf-8"))
+
+    assert "build.unchanged" not in at(project, start)
+    assert at(project, start + 60) == {"build.unchanged": 1}
+    assert at(project, moment - 1) == {"build.unchanged": 1}
+    assert "build.unchanged" not in at(project, start - 60)  # the clock went back: statuses may differ
+    assert "build.unchanged" not in at(project, moment)
+    shutil.copytree(project, tmp_path / "clean", ignore=shutil.ignore_patterns(".cache", "site", ".site*"))
+    at(tmp_path / "clean", moment)
+    mine, theirs = tree_hash(project / "site"), tree_hash(tmp_path / "clean" / "site")
+    assert [p for p in set(mine) | set(theirs) if mine.get(p) != theirs.get(p)] == []
+
+
+def test_damaged_stamp_means_a_build(project: Path, tmp_path: Path) -> None:
+    build(project)
+    stamp = project / ".cache" / "build" / "unchanged.json"
+    for damage in (b"", b"{\"key\": 1", b"[1, 2]", b'{"key": "x", "inputs": [], "roots": 3}'):
+        stamp.write_bytes(damage)
+        stats = build(project)
+        assert "build.unchanged" not in stats and stats["check.hit"] == ARTICLES
+    stamp.write_bytes(b"\xff\xfe garbage")
+    assert_same_as_clean(project, tmp_path)
 
 
 def test_edited_article(project: Path, tmp_path: Path) -> None:

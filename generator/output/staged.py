@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable
 
+from generator.output import recycle
 from generator.output.lock import build_lock
 from generator.output.swap import clear_leftovers, new_staging_dir, remove_tree, swap_in
 from generator.output.target import unsafe_target
@@ -19,10 +20,16 @@ class TargetRefused(Exception):
 
 
 class StagedBuild:
-    def __init__(self, site_dir: Path, on_wait: Callable[[], None] | None = None) -> None:
+    """recycle=True: the staging folder is the site the previous build replaced, brought up to date
+    (generator.output.recycle); `previous` is then what it holds, for the writer."""
+
+    def __init__(self, site_dir: Path, on_wait: Callable[[], None] | None = None, recycle: bool = False) -> None:
         self.site_dir = site_dir
         self.on_wait = on_wait
         self.staging: Path | None = None
+        self.recycle = recycle
+        self.previous: dict | None = None
+        self._online: tuple[str | None, dict | None] = (None, None)  # the site online: its id and manifest
         self._held = ExitStack()
 
     def start(self) -> Path:
@@ -37,17 +44,28 @@ class StagedBuild:
                 raise TargetRefused(problem)
             clear_leftovers(self.site_dir)
             self.staging = new_staging_dir(self.site_dir)
+            if self.recycle:
+                ident = recycle.tree_id(self.site_dir)
+                self._online = (ident, recycle.read_record(self.site_dir).get(ident) if ident else None)
+                self.staging.rmdir()  # only its unique name is wanted, for the spare
+                self.previous = recycle.take_spare(self.site_dir, self.staging)
+                if self.previous is None:
+                    self.staging.mkdir()
         except BaseException:
             self._held.close()
             raise
         return self.staging
 
-    def finish(self) -> Path:
-        """Swap the finished staging folder in; the lock is released whatever happens."""
+    def finish(self, manifest: dict | None = None) -> Path:
+        """Swap the finished staging folder in; the lock is released whatever happens.
+        With recycle, the replaced site is kept as the next build's spare and `manifest` (what the
+        new site holds, from SiteWriter.settle) is recorded for the next build."""
         try:
             assert self.staging is not None
-            swap_in(self.staging, self.site_dir)
+            swap_in(self.staging, self.site_dir, keep=self.recycle)
             self.staging = None
+            if self.recycle:
+                recycle.remember(self.site_dir, manifest, *self._online)
         finally:
             self.abandon()
         return self.site_dir

@@ -123,8 +123,15 @@ def _rename(src: Path, dst: Path) -> None:
             time.sleep(0.2)
 
 
-def swap_in(new_dir: Path, site_dir: Path) -> None:
-    """Make new_dir the site; the old site is removed only after the new one is in place."""
+def swap_in(new_dir: Path, site_dir: Path, keep: bool = False) -> None:
+    """Make new_dir the site; the old site is removed only after the new one is in place
+    (keep=True: kept as the next build's spare instead, generator.output.recycle)."""
+    from generator.output.recycle import keep_spare
+
+    def done_with(old: Path) -> None:
+        if not (keep and keep_spare(old, site_dir)):
+            remove_tree(old)
+
     os.chmod(new_dir, 0o755)  # mkdtemp makes it private; a web server must read it
     if site_dir.is_symlink():
         site_dir.unlink()
@@ -132,7 +139,7 @@ def swap_in(new_dir: Path, site_dir: Path) -> None:
         _rename(new_dir, site_dir)
         return
     if _exchange(new_dir, site_dir):
-        remove_tree(new_dir)  # new_dir now holds the old site
+        done_with(new_dir)  # new_dir now holds the old site
         return
     aside = Path(tempfile.mkdtemp(prefix=aside_prefix(site_dir), dir=site_dir.parent))
     aside.rmdir()  # only its unique name is wanted
@@ -142,4 +149,4 @@ def swap_in(new_dir: Path, site_dir: Path) -> None:
     except OSError:
         _rename(aside, site_dir)  # the previous site goes back where it was
         raise
-    remove_tree(aside)
+    done_with(aside)

@@ -17,7 +17,8 @@ def mark_site(writer) -> None:
     """Written into every new site, through the writer, last of all."""
     from generator.output.claims import MARKER_OWNER
 
-    writer.write_text(MARKER, _MARKER_TEXT, MARKER_OWNER)
+    # always a new file: its inode and time tell this tree from any other (generator.unchanged, output.recycle)
+    writer.write_text(MARKER, _MARKER_TEXT, MARKER_OWNER, always=True)
 
 
 def _built_by_us(folder: Path) -> bool:

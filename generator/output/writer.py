@@ -10,6 +10,7 @@ renderer (MkDocs) into the same staging folder; they are claimed here all the sa
 
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -116,13 +117,39 @@ class OutputMap:
         return None
 
 
-class SiteWriter:
-    """Writes files under `root` (the staging folder), each path once, each by its owner."""
+def content_sig(data: bytes) -> str:
+    """What a file holds, for telling an unchanged output from a changed one (not a security hash)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def __init__(self, root: Path, claims: OutputMap | None = None) -> None:
+
+# path -> [sig, size, mtime_ns]: what a folder an earlier build finished holds (generator.output.recycle)
+Manifest = dict[str, list]
+
+
+@dataclass
+class Tree:
+    """The folder a render goes into: what it holds already (`previous`, a recycled folder; None: empty)
+    and, once rendered, what it holds (`manifest`, for the next build to reuse it)."""
+
+    previous: Manifest | None = None
+    manifest: Manifest | None = None
+
+
+class SiteWriter:
+    """Writes files under `root` (the staging folder), each path once, each by its owner.
+
+    `previous` is what `root` already holds when it is a folder an earlier build finished (recycled,
+    generator.output.recycle): a file whose bytes are the same and that nobody touched since is left as
+    it is; any other is replaced by a new file (never rewritten in place, so nothing linked to the old one
+    changes). `sigs` is what this build produced, path -> content sig (None: made elsewhere, unknown)."""
+
+    def __init__(self, root: Path, claims: OutputMap | None = None, previous: Manifest | None = None) -> None:
         self.root = root
         self.map = claims or OutputMap()
         self.written: set[str] = set()
+        self.previous = previous
+        self.sigs: dict[str, str | None] = {}
+        self.kept = 0  # files left as they were (recycled folder)
 
     def _target(self, path: str, owner: Owner) -> Path:
         key = _key(str(PurePosixPath(path)))
@@ -143,26 +170,79 @@ class SiteWriter:
         if clash and clash.first != owner:
             raise clash
 
-    def write_bytes(self, path: str, data: bytes, owner: Owner) -> Path:
+    def unchanged(self, path: str, sig: str | None, target: Path) -> bool:
+        """Whether target (in a recycled folder) already holds exactly this, as the earlier build left it."""
+        before = self.previous.get(path) if self.previous is not None and sig is not None else None
+        if before is None or before[0] != sig:
+            return False
+        try:
+            st = os.stat(target)
+        except OSError:
+            return False
+        return st.st_size == before[1] and st.st_mtime_ns == before[2]
+
+    def make_room(self, target: Path) -> None:
+        """Unlink an earlier build's file before a new one is written (a recycled folder only)."""
+        if self.previous is not None:
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+
+    def write_bytes(self, path: str, data: bytes, owner: Owner, *, always: bool = False) -> Path:
         target = self._target(path, owner)
+        sig = content_sig(data)
+        self.sigs[str(PurePosixPath(path))] = sig
+        if not always and self.unchanged(str(PurePosixPath(path)), sig, target):
+            self.kept += 1
+            return target
+        self.make_room(target)
         target.write_bytes(data)
         return target
 
-    def write_text(self, path: str, text: str, owner: Owner) -> Path:
-        return self.write_bytes(path, text.encode("utf-8"), owner)
+    def write_text(self, path: str, text: str, owner: Owner, *, always: bool = False) -> Path:
+        return self.write_bytes(path, text.encode("utf-8"), owner, always=always)
 
     def move_in(self, path: str, source: Path, owner: Owner) -> Path:
         """A file made elsewhere (a poster rendered in a scratch folder) moved into place."""
         target = self._target(path, owner)
+        self.sigs[str(PurePosixPath(path))] = None
         os.replace(source, target)
         return target
 
     def unclaimed(self) -> list[str]:
         """Files in the output that no one claimed: a renderer writing where it should not."""
-        found = []
-        for dirpath, _dirs, names in os.walk(self.root):
+        return self.settle({}, record=False)[0]
+
+    def settle(self, produced: dict[str, str | None], record: bool = True) -> tuple[list[str], Manifest]:
+        """After the build: remove what an earlier build left in a recycled folder and this one did not make
+        (produced: everything this build made, path -> sig), then return (files no one claimed, the manifest
+        of the folder as it now is; empty unless `record`)."""
+        made = {**produced, **self.sigs}
+        previous = self.previous
+        found: list[str] = []
+        manifest: Manifest = {}
+        root = str(self.root)
+        emptied: set[str] = set()
+        for dirpath, dirs, names in os.walk(root, topdown=False):
+            left = 0
             for name in names:
-                rel = Path(dirpath, name).relative_to(self.root).as_posix()
+                full = os.path.join(dirpath, name)
+                rel = os.path.relpath(full, root).replace(os.sep, "/")
+                if previous is not None and rel not in made and rel in previous:
+                    os.unlink(full)  # an earlier build's file this build no longer makes
+                    continue
+                left += 1
                 if self.map.owner_of(rel) is None:
                     found.append(rel)
-        return sorted(found)
+                if record:
+                    st = os.stat(full)
+                    manifest[rel] = [made.get(rel), st.st_size, st.st_mtime_ns]
+            if (previous is not None and dirpath != root and left == 0
+                    and all(os.path.join(dirpath, d) in emptied for d in dirs)):
+                try:
+                    os.rmdir(dirpath)  # a clean build has no empty folders
+                    emptied.add(dirpath)
+                except OSError:
+                    pass
+        return sorted(found), manifest

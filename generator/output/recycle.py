@@ -1,0 +1,120 @@
+"""Reusing the site a build replaced as the next build's staging folder, so unchanged files are not written again.
+
+A build swaps its staging folder in and keeps the site it replaced beside it as `.<site>-spare` instead
+of deleting it (deleting ten thousand files costs as much as writing them). The next build renames that
+folder to its staging name and brings it up to date: the writer (generator.output.writer.SiteWriter)
+leaves a file whose bytes and stat are what the manifest says, replaces any other with a new file, and
+`settle` removes what this build no longer makes. The result is the tree a clean build writes.
+
+Why not hard links to the online site: MkDocs writes its pages and theme files in place (open for
+writing), which through a link would change the site online in the middle of a build. The spare folder
+is nobody's but the build's, so nothing else sees it change, and nothing needs copying at all.
+
+Each folder's manifest (path -> [content sig, size, mtime_ns]) is kept in `.<site>-trees.json` beside
+the site, under the folder's identity (its own inode and its marker file's inode and time). A manifest
+is taken out of the record before its folder is touched, so a build killed halfway leaves a folder with
+no manifest, which the next build deletes (as it deletes any other leftover) and builds afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from generator.output.target import MARKER
+
+RECORD_VERSION = 1
+
+
+def spare_dir(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}-spare")
+
+
+def record_file(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}-trees.json")
+
+
+def tree_id(folder: Path) -> str | None:
+    """Which finished tree a folder is: the folder's own inode with its marker file's inode, time and size."""
+    try:
+        own = os.stat(folder)
+        marker = os.stat(folder / MARKER)
+    except OSError:
+        return None
+    return f"{own.st_dev}:{own.st_ino}:{marker.st_ino}:{marker.st_mtime_ns}:{marker.st_size}"
+
+
+def read_record(site_dir: Path) -> dict[str, dict]:
+    try:
+        data = json.loads(record_file(site_dir).read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("version") == RECORD_VERSION and isinstance(data.get("trees"), dict):
+            return {k: v for k, v in data["trees"].items() if isinstance(v, dict)}
+    except Exception:  # missing, truncated, another version: no folder is reused, nothing else changes
+        pass
+    return {}
+
+
+def write_record(site_dir: Path, trees: dict[str, dict]) -> None:
+    target = record_file(site_dir)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        if not trees:
+            target.unlink(missing_ok=True)
+            return
+        partial.write_text(json.dumps({"version": RECORD_VERSION, "trees": trees}, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, target)
+    except OSError:  # an unwritable record costs the next build its reuse, never its result
+        partial.unlink(missing_ok=True)
+        try:
+            target.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def take_spare(site_dir: Path, staging_name: Path) -> dict | None:
+    """Rename the spare folder to staging_name and return its manifest, or None (nothing reusable:
+    a missing, unknown or read-only spare is removed). Call only while holding the build lock."""
+    from generator.output.swap import remove_tree
+
+    spare = spare_dir(site_dir)
+    if not os.path.lexists(spare):
+        return None
+    trees = read_record(site_dir)
+    ident = tree_id(spare)
+    manifest = trees.pop(ident, None) if ident else None
+    write_record(site_dir, trees)  # taken out before the folder changes: a killed build leaves no stale manifest
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or spare.is_symlink() or not os.access(spare, os.W_OK | os.X_OK):
+        remove_tree(spare)
+        return None
+    try:
+        os.rename(spare, staging_name)
+    except OSError:
+        remove_tree(spare)
+        return None
+    return files
+
+
+def keep_spare(old_site: Path, site_dir: Path) -> bool:
+    """After the swap: keep the replaced site (now at old_site) as the next build's spare; False if it cannot be."""
+    spare = spare_dir(site_dir)
+    if os.path.lexists(spare):
+        return False
+    try:
+        os.rename(old_site, spare)
+    except OSError:
+        return False
+    return True
+
+
+def remember(site_dir: Path, new_files: dict | None, old_ident: str | None, old_manifest: dict | None) -> None:
+    """Record the manifests of the site now online and of the spare beside it (and nothing else)."""
+    trees: dict[str, dict] = {}
+    ident = tree_id(site_dir)
+    if ident and new_files is not None:
+        trees[ident] = {"files": new_files}
+    spare = spare_dir(site_dir)
+    if old_manifest is not None and old_ident is not None and tree_id(spare) == old_ident:
+        trees[old_ident] = old_manifest
+    write_record(site_dir, trees)
