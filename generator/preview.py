@@ -1,10 +1,11 @@
 """`board serve`: a live preview that never breaks, whatever the content.
 
 Our own small server rather than `mkdocs serve`: MkDocs' server aborts at start-up on a content
-error and, while running, keeps the old page and says so in English. Here each build goes into
-a fresh temporary folder; while the content has errors every page of the preview is a Chinese
-page listing them, and the good site comes back by itself when they are fixed. A page reloads
-itself when the server's build counter moves (templates/preview/preview.js).
+error and, while running, keeps the old page and says so in English. Each build goes into the
+folder the build before last made (the one not shown), brought up to date: only what a save
+changed is written (generator.output.recycle); while the content has errors every page of the
+preview is a Chinese page listing them, and the good site comes back by itself when they are
+fixed. A page reloads itself when the server's build counter moves (templates/preview/preview.js).
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class Preview:
         self.say = say
         self.work = Path(tempfile.mkdtemp(prefix="board-preview-"))
         self.state = State()
+        self._shown_files: dict | None = None  # what the folder shown now holds (its manifest)
+        self._spare: tuple[Path, dict | None] | None = None  # the folder shown before it, and what it holds
         self.desk = None  # the staff desk at /_desk/ (generator/desk/), set by serve()
         self._lock = threading.Lock()
         self.watch_paths: list[Path] = [config_file]
@@ -101,11 +104,17 @@ class Preview:
         from generator.cli import print_messages
         from generator.load import load_board
         from generator.mkdocs_plugin import render_site
+        from generator.output.writer import Tree
         from generator.settings import load_settings
 
         started = time.monotonic()
         report = Report()
-        out = Path(tempfile.mkdtemp(prefix="site-", dir=self.work))
+        if self._spare is not None and self._spare[1] is None:  # what it holds is not known: not reused
+            shutil.rmtree(self._spare[0], ignore_errors=True)
+            self._spare = None
+        out, previous = self._spare or (Path(tempfile.mkdtemp(prefix="site-", dir=self.work)), None)
+        self._spare = None
+        tree = Tree(previous)
         good = False
         notes: dict[str, str] = {}
         wechat: dict[str, str] = {}
@@ -120,7 +129,7 @@ class Preview:
                 notes = unpublished_notes(board)
                 wechat = wechat_links(board)
                 if report.ok:
-                    good = render_site(board, out, posters=False, report=report) and report.ok
+                    good = render_site(board, out, posters=False, report=report, tree=tree) and report.ok
         except Exception as exc:  # a bug of ours must not stop the preview: say it plainly and keep serving
             if os.environ.get("BOARD_DEBUG"):
                 traceback.print_exc()
@@ -133,10 +142,12 @@ class Preview:
                           warnings=[_shown(m, self.root) for m in report.sorted() if m.level is Level.WARNING],
                           checked_at=beijing(now_shanghai(), "second"), notes=notes, wechat=wechat)
             self.state = state
-        if good and old.site is not None:
-            shutil.rmtree(old.site, ignore_errors=True)
-        elif not good:
-            shutil.rmtree(out, ignore_errors=True)
+        if good:
+            if old.site is not None and old.site != out:  # the next build brings it up to date
+                self._spare = (old.site, self._shown_files)
+            self._shown_files = tree.manifest
+        elif out != old.site:
+            shutil.rmtree(out, ignore_errors=True)  # half brought up to date: never reused
         print_messages(report)
         took = time.monotonic() - started
         if good:

@@ -347,5 +347,14 @@ def test_serve_rebuilds_only_the_saved_article(project: Path) -> None:
         stats = json.loads(stats_file.read_text(encoding="utf-8"))
         assert stats["articles.checked"] == 1 and stats["check.hit"] == ARTICLES - 1
         assert 0 < stats["pages.rendered"] < stats["pages.reused"]
+        # The next save goes into the folder the first build made, brought up to date: only changes are written.
+        path.write_text(edited + "\n第二次保存的一句。\n", encoding="utf-8")
+        deadline, shown = time.monotonic() + 120, False
+        while not shown and time.monotonic() < deadline:
+            time.sleep(0.25)
+            shown = "第二次保存的一句" in _get(page)
+        assert shown and "预览里马上能看到这一句" in _get(page)
+        stats = json.loads(stats_file.read_text(encoding="utf-8"))
+        assert stats["files.kept"] > 10 * stats["pages.rendered"]
     finally:
         stop(proc)

@@ -42,7 +42,7 @@ def test_the_simulation_really_removes_the_pieces(tmp_path: Path, built_project:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "SoftFileLock"
     project = built_project  # the sample built at AS_OF without posters, site and cache copied
-    result = run_windows(project, "build", "--as-of", AS_OF, "--no-posters", extra=("die-between-renames",))
+    result = run_windows(project, "build", "--as-of", "2026-12-01", "--no-posters", extra=("die-between-renames",))
     assert result.returncode == -signal.SIGKILL  # it died in the gap only the rename path has
 
 
