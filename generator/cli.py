@@ -263,7 +263,14 @@ def _unchanged_site(stamp, settings, as_of, started: float) -> int:
     """Nothing a build reads has changed and no article's moment has passed: the site online is already it."""
     from generator.buildcache import BuildCache
 
+    from generator.output import build_lock, clear_leftovers
+
     site_dir = settings.site_dir
+    try:
+        with build_lock(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr)):
+            clear_leftovers(site_dir)  # what a killed build left beside the site goes, as with every build
+    except OSError:  # a folder we may not lock in: the site is as it should be all the same
+        pass
     cache = BuildCache(settings.config_file.parent)
     cache.count("build.unchanged")
     cache.save_stats()  # what this build did: nothing (tests read it)
