@@ -17,6 +17,7 @@ from pathlib import Path
 from generator import argparse_zh
 from generator.messages import Report
 from generator.model import types_text
+from generator import timeutil
 from generator.timeutil import BadDate, beijing, now_shanghai, parse_time
 
 argparse_zh.install()
@@ -251,7 +252,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         # The registry is the build's own output too (new short codes): kept as the build left it.
         registry = [str(r) for r in roots if r.name == "short-urls.txt"]
         inputs.update(unchanged.snapshot([Path(r) for r in registry], inputs))
-        unchanged.Stamp(key, inputs, [str(r) for r in roots], board.as_of.isoformat(),
+        unchanged.Stamp(key, inputs, [str(r) for r in roots], timeutil.iso(board.as_of),
                         unchanged.next_moment(board.articles, board.as_of), len(board.published),
                         [str(m) for m in report.sorted()], marker).save(board.settings.config_file.parent)
     shown = os.path.relpath(site_dir) if site_dir.is_relative_to(Path.cwd()) else str(site_dir)

@@ -16,11 +16,13 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from generator import timeutil
 from generator.buildcache import CACHE_DIR, code_version, digest
 
 STAMP = "unchanged.json"
@@ -33,7 +35,7 @@ def build_key(config_file: Path, site_dir: Path, as_of: datetime | None, posters
     """What the build was asked and with which code: a different answer is never the same site.
     Without --as-of the build runs at "now" (SOURCE_DATE_EPOCH, when set, is that clock): then the key
     holds no time, and still_current asks whether a moment has passed since."""
-    clock = (as_of.isoformat(), os.environ.get("SOURCE_DATE_EPOCH", "").strip()) if as_of is not None else None
+    clock = (timeutil.iso(as_of), os.environ.get("SOURCE_DATE_EPOCH", "").strip()) if as_of is not None else None
     return digest("unchanged", 1, code_version(), str(config_file), str(site_dir), clock, posters)
 
 
@@ -77,6 +79,9 @@ def snapshot(roots: list[Path], known: dict[str, list] | None = None) -> dict[st
     out: dict[str, list] = {}
 
     def add(path: str, st: os.stat_result) -> None:
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end: its kind is its content
+            out[path] = [-1, -1, f"special:{stat.S_IFMT(st.st_mode)}"]
+            return
         old = known.get(path)
         if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[1] >= 0:
             sha = old[2]
@@ -205,4 +210,4 @@ def next_moment(articles, as_of: datetime) -> str | None:
     from generator.lifecycle import next_moments
 
     moments = next_moments(articles, as_of)
-    return moments[0].at.isoformat() if moments else None
+    return timeutil.iso(moments[0].at) if moments else None

@@ -358,3 +358,24 @@ def test_serve_rebuilds_only_the_saved_article(project: Path) -> None:
         assert stats["files.kept"] > 10 * stats["pages.rendered"]
     finally:
         stop(proc)
+
+
+def test_the_no_change_stamp_never_opens_a_fifo_or_a_device(tmp_path: Path) -> None:
+    """content/ may hold a FIFO or a link to /dev/zero (tests/hostile_inputs.py): the stamp records their
+    kind without reading them, or a build would block forever before any check could name them."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "正文.md").write_text("x", encoding="utf-8")
+    os.mkfifo(tmp_path / "管道.md")
+    (tmp_path / "零.md").symlink_to("/dev/zero")
+    probe = ("import json, sys; from pathlib import Path; from generator.unchanged import snapshot; "
+             "print(json.dumps(snapshot([Path(sys.argv[1])]), ensure_ascii=False))")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    snap = json.loads(done.stdout)
+    assert snap[str(tmp_path / "管道.md")][2].startswith("special:")
+    assert snap[str(tmp_path / "零.md")][2].startswith("special:")
+    assert snap[str(tmp_path / "正文.md")][2] == hashlib.sha256(b"x").hexdigest()
