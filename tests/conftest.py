@@ -139,19 +139,23 @@ def two_builds_at_once(project: Path, command=lambda *args: [sys.executable, "-m
     return manifest
 
 
-def renderer_command() -> list[str]:
-    """The site renderer's own command line: `mkdocs` (MkDocs 1.6), or `properdocs` in the CI pass
-    where ProperDocs is installed instead (.ci/run); both read the same mkdocs.yml."""
+def renderer() -> tuple[str, str]:
+    """The installed renderer's distribution and version: MkDocs 1.6, or ProperDocs in CI's second pass.
+    By the distribution, not find_spec: once ProperDocs is imported it registers itself as
+    sys.modules["mkdocs"] (properdocs/replacement.py)."""
     import importlib.metadata
 
-    # The installed distribution, not find_spec: once ProperDocs is imported it registers itself as
-    # sys.modules["mkdocs"] (properdocs/replacement.py), so find_spec would name a module `-m` cannot run.
-    try:
-        importlib.metadata.distribution("mkdocs")
-        name = "mkdocs"
-    except importlib.metadata.PackageNotFoundError:
-        name = "properdocs"
-    return [sys.executable, "-m", name]
+    for name in ("mkdocs", "properdocs"):
+        try:
+            return name, importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    raise AssertionError("neither MkDocs nor ProperDocs is installed")
+
+
+def renderer_command() -> list[str]:
+    """The site renderer's own command line (`mkdocs` or `properdocs`); both read the same mkdocs.yml."""
+    return [sys.executable, "-m", renderer()[0]]
 
 
 def tree_hash(folder: Path) -> dict[str, str]:
