@@ -110,9 +110,16 @@ def _first_line(text: str, fragment: str) -> int:
     return text.count("\n", 0, start) + 1
 
 
+# `board build` and `mkdocs build` read mkdocs.yml through the same load_settings as `board check`
+# (the plugin's options are taken as written, generator/mkdocs_plugin.py): cases that differ only in
+# the option's kind give the same code path there. So the slow commands run for the first case of each
+# message code (CI time); `board check` runs for every case.
+EVERY_COMMAND = {code: case_id for case_id, _config, code, _fragment, _level in reversed(WRONG)}
+
+
 @pytest.mark.renderer  # runs the renderer's own command line
-@pytest.mark.parametrize("config, code, fragment, level", [w[1:] for w in WRONG], ids=[w[0] for w in WRONG])
-def test_same_message_on_the_options_line_from_every_command(tmp_path: Path, config: str, code: str,
+@pytest.mark.parametrize("case_id, config, code, fragment, level", WRONG, ids=[w[0] for w in WRONG])
+def test_same_message_on_the_options_line_from_every_command(tmp_path: Path, case_id: str, config: str, code: str,
                                                              fragment: str, level: Level) -> None:
     project = _project(tmp_path, config)
     expected = [m for m in _expected(project) if m.code == code]
@@ -123,11 +130,10 @@ def test_same_message_on_the_options_line_from_every_command(tmp_path: Path, con
         typo = config.splitlines()[message.line - 1].split(":")[0].strip()
         suggested = re.search(r"是不是想写“(\w+)”", message.text).group(1)
         assert suggested in BOARD_OPTIONS and suggested != typo
-    outputs = {
-        "board check": run_board(project, "check", "--as-of", AS_OF),
-        "board build": run_board(project, "build", "--as-of", AS_OF, "--no-posters"),
-        "mkdocs build": _mkdocs(project),
-    }
+    outputs = {"board check": run_board(project, "check", "--as-of", AS_OF)}
+    if EVERY_COMMAND[code] == case_id:
+        outputs["board build"] = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+        outputs["mkdocs build"] = _mkdocs(project)
     for name, result in outputs.items():
         text = result.stdout + result.stderr
         shown = [MESSAGE.match(line) for line in text.splitlines()]
@@ -147,11 +153,14 @@ def test_fullwidth_colon_named_on_its_own_line(tmp_path: Path) -> None:
         messages = [m for m in _expected(project) if m.level is Level.ERROR]
         assert [(m.code, m.line) for m in messages] == [("settings.fullwidth_colon", _line_of(config, f"{key}："))]
         assert "把中文冒号“：”改成英文冒号加空格“: ”" in messages[0].text
-        for args in (("check",), ("build", "--no-posters")):
+        # kiosk_items sits where committee does (an option under `board:`): build and mkdocs build
+        # would take committee's path again, so they run for committee and site_name only (CI time)
+        for args in (("check",), ("build", "--no-posters"))[:1 if key == "kiosk_items" else 2]:
             result = run_board(project, *args, "--as-of", AS_OF)
             assert result.returncode == 1 and str(messages[0]) in result.stderr, result.stderr
             assert not ENGLISH.search(result.stderr)
-        assert _mkdocs(project).returncode != 0
+        if key != "kiosk_items":
+            assert _mkdocs(project).returncode != 0
         assert not (project / "site").exists()
 
 
