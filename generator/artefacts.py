@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from generator.buildcache import code_version, digest
 from generator.feeds import write_feeds
-from generator.incremental import article_print, cache_kind, kept_files
+from generator.incremental import cache_kind
 from generator.kiosk import write_kiosk
 from generator.messages import Report
 from generator.output.writer import SiteWriter
@@ -24,9 +23,8 @@ def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[Search
     """Write the search index, board.json, feed.xml, calendar.ics, the kiosk, the short URLs, the WeChat copy
     pages and (unless switched off) the posters and share pictures."""
     board = plan.board
-    # The whole index is kept: one changed article changes shards across it (its numbers, its bigrams).
-    key = digest("search", code_version(), [(article_print(d.article), d.body_text) for d in search_docs])
-    kept_files(board.cache, cache_kind(board, "search"), key, writer, lambda w: write_search_index(search_docs, w))
+    # Each article's postings are kept (by its text); the index is merged from them each build.
+    write_search_index(search_docs, writer, board.cache, cache_kind(board, "postings"))
     write_feeds(plan, writer, posters)
     write_kiosk(plan, writer)
     write_short_urls(plan, writer)
@@ -39,7 +37,7 @@ def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[Search
 
         write_shares(plan, writer, report)
     if board.cache is not None:
-        for name in ("search", "wechat"):
+        for name in ("search", "wechat"):  # "search": the whole index, as older builds kept it
             board.cache.prune(cache_kind(board, name))
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from generator.body import html_to_text  # noqa: F401  (the search text of an article's HTML)
+from generator.buildcache import BuildCache, code_version, digest
 from generator.fold import fold
 from generator import urls
 from generator.model import Article, Status
@@ -90,6 +91,32 @@ class Postings:
         return chr(self.first[n]) + chr(self.second[n])
 
 
+@dataclass(frozen=True)
+class DocPostings:
+    """One document's bigrams: keys (first code point << 21 | second) in ascending order, how often each
+    occurs, and their positions, grouped by key in that order, ascending within a key. What the build
+    cache keeps per article (generator.buildcache), so an unchanged article is not read again."""
+
+    keys: np.ndarray  # uint64
+    counts: np.ndarray  # uint32, one per key
+    pos: np.ndarray  # uint32, sum(counts) of them
+
+    def pack(self) -> tuple[bytes, bytes, bytes]:
+        return self.keys.tobytes(), self.counts.tobytes(), self.pos.tobytes()
+
+    @classmethod
+    def unpack(cls, packed: object) -> "DocPostings | None":
+        """From pack(); None for anything else (a damaged cache entry is a miss)."""
+        if not (isinstance(packed, tuple) and len(packed) == 3 and all(isinstance(p, bytes) for p in packed)):
+            return None
+        keys, counts, pos = packed
+        if len(keys) % 8 or len(counts) % 4 or len(pos) % 4 or len(keys) // 8 != len(counts) // 4:
+            return None
+        made = cls(np.frombuffer(keys, dtype=np.uint64), np.frombuffer(counts, dtype=np.uint32),
+                   np.frombuffer(pos, dtype=np.uint32))
+        return made if int(made.counts.sum(dtype=np.int64)) == len(made.pos) else None
+
+
 def _char_tables(present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the code points present: what each folds to (generator.fold) and whether `\\w` matches it."""
     folded = np.arange(0x110000, dtype=np.uint32)
@@ -101,8 +128,15 @@ def _char_tables(present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return folded, is_word
 
 
-def postings_arrays(texts: list[str]) -> Postings:
-    """The bigrams of word characters (folded) of each text, with their positions."""
+_SHIFT = np.uint64(21)  # a code point fits in 21 bits: a key is two of them, 42 bits
+_DOC_SHIFT = np.uint64(42)
+
+
+def doc_postings(texts: list[str]) -> list[DocPostings]:
+    """The bigrams of word characters (folded) of each text, with their positions: all texts at once, in
+    arrays (a per-character Python loop took ~5 s at 1,000 articles)."""
+    if not texts:
+        return []
     # All texts in one array of code points, a NUL (not a word character) between two texts.
     codes = np.frombuffer("\0".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     starts_of_doc = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
@@ -111,23 +145,57 @@ def postings_arrays(texts: list[str]) -> Postings:
     is_word = word_table[codes]
     at = np.flatnonzero(is_word[:-1] & is_word[1:])
     del is_word
-    key = (codes[at].astype(np.uint64) << np.uint64(21)) | codes[at + 1]
+    key = (codes[at].astype(np.uint64) << _SHIFT) | codes[at + 1]
     del codes
-    order = np.argsort(key, kind="stable")  # stable: document and position order kept within a bigram
-    key = key[order]
-    at = at[order]
-    doc = (np.searchsorted(starts_of_doc, at, side="right") - 1).astype(np.uint32)
+    doc = np.searchsorted(starts_of_doc, at, side="right") - 1
     pos = (at - starts_of_doc[doc]).astype(np.uint32)
     del at
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, np.int64)
-    ends = np.append(starts[1:], len(key)).astype(np.int64)
-    unique = key[starts]
-    del key
-    rank = np.empty(len(starts), dtype=np.int64)
-    rank[np.argsort(order[starts], kind="stable")] = np.arange(len(starts))
-    return Postings(first=(unique >> np.uint64(21)).astype(np.uint32),
-                    second=(unique & np.uint64(0x1FFFFF)).astype(np.uint32),
-                    starts=starts, ends=ends, doc=doc, pos=pos, rank=rank)
+    # by document, then key; stable, so positions stay ascending within a key
+    order = np.argsort((doc.astype(np.uint64) << _DOC_SHIFT) | key, kind="stable")
+    key, pos, doc = key[order], pos[order], doc[order]
+    del order
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+    group = np.flatnonzero(new)
+    counts = np.diff(np.append(group, len(key))).astype(np.uint32)
+    keys = key[group]
+    # where each document's groups and occurrences begin
+    group_at = np.searchsorted(doc[group], np.arange(len(texts) + 1))
+    occ_at = np.searchsorted(doc, np.arange(len(texts) + 1))
+    return [DocPostings(keys[group_at[d]:group_at[d + 1]].copy(), counts[group_at[d]:group_at[d + 1]].copy(),
+                        pos[occ_at[d]:occ_at[d + 1]].copy()) for d in range(len(texts))]
+
+
+def merge(parts: list[DocPostings]) -> Postings:
+    """The postings of documents 0, 1, ... (parts in that order) as one table."""
+    keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
+    counts = np.concatenate([p.counts for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
+    pos = np.concatenate([p.pos for p in parts]) if parts else np.zeros(0, np.uint32)
+    entry_doc = np.repeat(np.arange(len(parts), dtype=np.uint32), [len(p.keys) for p in parts])
+    entry_start = np.cumsum(counts) - counts  # of each (document, bigram) entry in pos
+    # entries by bigram, documents ascending within one (stable: each part is in ascending key order already)
+    order = np.argsort(keys, kind="stable")
+    keys, counts, entry_doc, entry_start = keys[order], counts[order], entry_doc[order], entry_start[order]
+    del order
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    firsts = np.flatnonzero(new)
+    out_start = np.cumsum(counts) - counts  # of each entry among all occurrences, in bigram order
+    total = int(counts.sum())
+    take = np.repeat(entry_start - out_start, counts) + np.arange(total)
+    unique = keys[firsts]
+    starts = out_start[firsts]
+    ends = np.append(starts[1:], total).astype(np.int64)
+    # first appearance: the bigram's first document (entries ascend by document), its first position there
+    rank = np.empty(len(firsts), dtype=np.int64)
+    rank[np.lexsort((pos[entry_start[firsts]], entry_doc[firsts]))] = np.arange(len(firsts))
+    return Postings(first=(unique >> _SHIFT).astype(np.uint32), second=(unique & np.uint64(0x1FFFFF)).astype(np.uint32),
+                    starts=starts, ends=ends, doc=np.repeat(entry_doc, counts), pos=pos[take], rank=rank)
+
+
+def postings_arrays(texts: list[str]) -> Postings:
+    """The bigrams of word characters (folded) of each text, with their positions."""
+    return merge(doc_postings(texts))
 
 
 def postings(texts: list[str]) -> dict[str, list[list[int]]]:
@@ -158,77 +226,149 @@ def shards_of(table: Postings, shards: int) -> np.ndarray:
     return (value % np.uint64(shards)).astype(np.int64)
 
 
-BATCH = 400_000  # occurrences turned into text at a time: bounds the memory of the strings
+BATCH = 1_000_000  # occurrences turned into bytes at a time: bounds the memory of the arrays
 
 
-def shard_texts(table: Postings, shards: int):
-    """Yield (shard number, its JSON text): {bigram: [[doc, pos, Δ, ...], ...]}, bigrams in order of
-    first appearance, byte for byte what json.dumps of those dicts gives, written from the arrays.
+def _four_digit_tables() -> tuple[np.ndarray, np.ndarray]:
+    """0..9999 as 4 ASCII bytes: NUL-padded on the left ('  12') and zero-padded ('0012')."""
+    short = np.array([str(n).rjust(4, "\0").encode() for n in range(10_000)], dtype="S4")
+    full = np.array([f"{n:04d}".encode() for n in range(10_000)], dtype="S4")
+    return short.view(np.uint8).reshape(-1, 4), full.view(np.uint8).reshape(-1, 4)
 
-    Each occurrence becomes three strings, lead + doc + number: the lead opens a shard ('{"ab":[['),
-    a bigram (']],"ab":[['), a document ('],[') or continues one (','); the number is the position,
-    or the distance from the previous one within the same document."""
+
+_SHORT, _FULL = _four_digit_tables()
+
+
+def _put_digits(out: np.ndarray, values: np.ndarray) -> None:
+    """Write each value in ASCII decimal into its row of `out` (all zeros), right-aligned: four digits at a time
+    from tables, rather than one division per digit."""
+    rest = values.astype(np.int64)
+    rows = np.arange(len(rest))
+    end = out.shape[1]
+    while len(rows) and end > 0:
+        part = rest % 10_000
+        rest //= 10_000
+        more = rest > 0
+        width = min(4, end)
+        out[rows[more], end - width:end] = _FULL[part[more], 4 - width:]
+        out[rows[~more], end - width:end] = _SHORT[part[~more], 4 - width:]
+        rows, rest = rows[more], rest[more]
+        end -= 4
+
+
+def _utf8(codes: np.ndarray) -> np.ndarray:
+    """Rows of 4 bytes: each code point in UTF-8, NUL in the bytes it does not use (none is NUL itself)."""
+    c = codes.astype(np.int64)
+    out = np.zeros((len(c), 4), dtype=np.uint8)
+    one, two, three = c < 0x80, (c >= 0x80) & (c < 0x800), (c >= 0x800) & (c < 0x10000)
+    four = c >= 0x10000
+    out[:, 0] = np.select([one, two, three, four], [c, 0xC0 | c >> 6, 0xE0 | c >> 12, 0xF0 | c >> 18])
+    out[:, 1] = np.select([two, three, four], [0x80 | c & 0x3F, 0x80 | (c >> 6) & 0x3F, 0x80 | (c >> 12) & 0x3F], 0)
+    out[:, 2] = np.select([three, four], [0x80 | c & 0x3F, 0x80 | (c >> 6) & 0x3F], 0)
+    out[:, 3] = np.where(four, 0x80 | c & 0x3F, 0)
+    return out
+
+
+def shard_files(table: Postings, shards: int):
+    """Yield (shard number, its JSON as UTF-8): {bigram: [[doc, pos, Δ, ...], ...]}, bigrams in order of first
+    appearance, byte for byte what json.dumps(..., ensure_ascii=False, separators=(",", ":")) gives.
+
+    Written as a byte matrix, one row per bigram and per occurrence, NUL where a row is shorter than its
+    columns; dropping the NULs leaves the JSON (JSON text never holds a NUL; joining Python strings per
+    occurrence took ~2 s at 1,000 articles). A bigram's row is its lead: '{"ab":[[' when it opens a shard,
+    else ']],"ab":[['. An occurrence's row: ',' or '],[' when its document differs from the previous
+    one's, the document and a comma when one opens, the position (or the distance from the previous one
+    in the same document), and ']]}' after the last of a shard."""
     if not len(table):
         return
     shard = shards_of(table, shards)
     blocks = np.lexsort((table.rank, shard))  # bigrams in output order
     lengths = table.ends[blocks] - table.starts[blocks]
-    out_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    # occurrence numbers in output order
-    take = np.repeat(table.starts[blocks] - out_start, lengths) + np.arange(int(lengths.sum()))
-    doc = table.doc[take].astype(np.int64)
+    out_start = np.cumsum(lengths) - lengths
+    shard_of_block = shard[blocks]
+    shard_open = np.ones(len(blocks), dtype=bool)
+    shard_open[1:] = shard_of_block[1:] != shard_of_block[:-1]
+    widths = (len(str(int(table.doc.max()))), len(str(int(table.pos.max()))))
+    shard_blocks = np.append(np.flatnonzero(shard_open), len(blocks)).tolist()  # each shard's first block
+    occurrence_at = np.append(out_start, out_start[-1] + lengths[-1]).tolist()  # where each block starts
+    begin = 0
+    while begin < len(shard_blocks) - 1:
+        end = begin + 1  # shards [begin, end) in this batch: at least one, at most BATCH occurrences if more
+        while (end < len(shard_blocks) - 1
+               and occurrence_at[shard_blocks[end + 1]] - occurrence_at[shard_blocks[begin]] <= BATCH):
+            end += 1
+        batch = slice(shard_blocks[begin], shard_blocks[end])
+        yield from _batch(table, blocks[batch], lengths[batch], out_start[batch], shard_open[batch],
+                          shard_of_block[batch], widths)
+        begin = end
+
+
+def _batch(table: Postings, blocks, lengths, out_start, shard_open, shard_of_block, widths: tuple[int, int]):
+    """The shard files of consecutive whole shards (see shard_files)."""
+    lo = int(out_start[0])
+    count = int(lengths.sum())
+    take = np.repeat(table.starts[blocks] - out_start, lengths) + np.arange(lo, lo + count)
+    doc = table.doc[take]
     pos = table.pos[take].astype(np.int64)
     del take
-    bigram_open = np.zeros(len(doc), dtype=bool)
-    bigram_open[out_start] = True
+    local_start = out_start - lo
+    bigram_open = np.zeros(count, dtype=bool)
+    bigram_open[local_start] = True
     doc_open = bigram_open.copy()
     doc_open[1:] |= doc[1:] != doc[:-1]
     number = pos.copy()
     number[1:] -= pos[:-1]
     number[doc_open] = pos[doc_open]
     del pos
-    shard_of_block = shard[blocks]
-    shard_open = np.concatenate(([True], shard_of_block[1:] != shard_of_block[:-1]))
-    leads = np.array([("{" if opens else "]],") + '"' + chr(a) + chr(b) + '":[['
-                      for opens, a, b in zip(shard_open.tolist(), table.first[blocks].tolist(),
-                                             table.second[blocks].tolist())], dtype=object)
-    doc_text = np.array([f"{d}," for d in range(int(doc.max()) + 1)], dtype=object)
-    number_text = np.array([str(n) for n in range(int(number.max()) + 1)], dtype=object)  # positions < longest text
-    # shard boundaries in occurrences
-    shard_starts = out_start[shard_open].tolist() + [len(doc)]
-    shard_numbers = shard_of_block[shard_open].tolist()
-    begin = 0  # first shard of the current batch
-    while begin < len(shard_numbers):
-        end = begin + 1
-        while end < len(shard_numbers) and shard_starts[end + 1] - shard_starts[begin] <= BATCH:
-            end += 1
-        lo, hi = shard_starts[begin], shard_starts[end]
-        tokens = np.empty(3 * (hi - lo), dtype=object)
-        first = np.full(hi - lo, ",", dtype=object)
-        first[doc_open[lo:hi]] = "],["
-        opened = np.flatnonzero(bigram_open[lo:hi])
-        first[opened] = leads[np.searchsorted(out_start, opened + lo)]
-        second = np.full(hi - lo, "", dtype=object)
-        second[doc_open[lo:hi]] = doc_text[doc[lo:hi][doc_open[lo:hi]]]
-        tokens[0::3] = first
-        tokens[1::3] = second
-        tokens[2::3] = number_text[number[lo:hi]]
-        strings = tokens.tolist()
-        del tokens, first, second
-        for k in range(begin, end):
-            a, b = 3 * (shard_starts[k] - lo), 3 * (shard_starts[k + 1] - lo)
-            yield shard_numbers[k], "".join(strings[a:b]) + "]]}"
-        begin = end
+    # rows: each bigram's lead, then its occurrences
+    lead_row = local_start + np.arange(len(blocks))
+    row = np.arange(count) + np.cumsum(bigram_open)
+    doc_width, number_width = widths
+    doc_col = 3
+    number_col = doc_col + doc_width + 1
+    tail_col = number_col + number_width
+    matrix = np.zeros((count + len(blocks), max(16, tail_col + 3)), dtype=np.uint8)
+    # leads: '{' or ']],', then '"', the bigram, '":[['
+    opens = lead_row[shard_open]
+    matrix[opens, 0] = ord("{")
+    matrix[lead_row[~shard_open], :3] = np.frombuffer(b"]],", dtype=np.uint8)
+    matrix[lead_row, 3] = ord('"')
+    matrix[lead_row, 4:8] = _utf8(table.first[blocks])
+    matrix[lead_row, 8:12] = _utf8(table.second[blocks])
+    matrix[lead_row, 12:16] = np.frombuffer(b'":[[', dtype=np.uint8)
+    # occurrences
+    matrix[row[~doc_open], 0] = ord(",")
+    matrix[row[doc_open & ~bigram_open], :3] = np.frombuffer(b"],[", dtype=np.uint8)
+    opened = row[doc_open]
+    digits = np.zeros((len(opened), doc_width + 1), dtype=np.uint8)
+    _put_digits(digits[:, :doc_width], doc[doc_open])
+    digits[:, doc_width] = ord(",")
+    matrix[opened, doc_col:number_col] = digits
+    digits = np.zeros((count, number_width), dtype=np.uint8)
+    _put_digits(digits, number)
+    matrix[row, number_col:tail_col] = digits
+    del digits
+    last = np.append(local_start[shard_open][1:], count) - 1
+    matrix[row[last], tail_col:tail_col + 3] = np.frombuffer(b"]]}", dtype=np.uint8)
+    rows = np.append(opens, len(matrix)).tolist()  # each shard's rows
+    data = matrix[matrix != 0]
+    at = 0
+    for k, n in enumerate(shard_of_block[shard_open].tolist()):
+        size = np.count_nonzero(matrix[rows[k]:rows[k + 1]])
+        yield n, data[at:at + size].tobytes()
+        at += size
 
 
-def write_search_index(docs: list[SearchDoc], writer: SiteWriter) -> None:
-    """Write site/search/data/; expired articles are searchable and marked, nothing else is indexed."""
+def write_search_index(docs: list[SearchDoc], writer: SiteWriter, cache: BuildCache | None = None,
+                       kind: str = "postings") -> None:
+    """Write site/search/data/; expired articles are searchable and marked, nothing else is indexed.
+    Each article's postings are kept in `cache` under a hash of its text: only new or edited texts are read."""
     out = urls.SEARCH_DATA
     texts = [d.text for d in docs]
-    table = postings_arrays(texts)
+    table = merge(_cached_postings(texts, cache, kind))
     shards = shard_count(len(table))
-    for number, text in shard_texts(table, shards):
-        writer.write_text(f"{out}s/{number}.json", text, OWNER)
+    for number, data in shard_files(table, shards):
+        writer.write_bytes(f"{out}s/{number}.json", data, OWNER)
     del table
     for start in range(0, len(docs), DOCS_PER_PAGE):
         rows = []
@@ -242,6 +382,22 @@ def write_search_index(docs: list[SearchDoc], writer: SiteWriter) -> None:
             writer.write_text(f"{out}t/{doc}-{n // CHUNK}.txt", text[n:n + CHUNK], OWNER)
     _dump(writer, f"{out}meta.json", {"version": VERSION, "shards": shards, "docs": len(docs), "chunk": CHUNK,
                               "per_page": DOCS_PER_PAGE})
+    if cache is not None:
+        cache.prune(kind)
+
+
+def _cached_postings(texts: list[str], cache: BuildCache | None, kind: str) -> list[DocPostings]:
+    """doc_postings of every text, those kept in the cache taken from it, the others made (all at once) and kept."""
+    if cache is None:
+        return doc_postings(texts)
+    keys = [digest("postings", code_version(), text.encode("utf-8", "surrogatepass")) for text in texts]
+    found: list[DocPostings | None] = [DocPostings.unpack(cache.get(kind, key)) for key in keys]
+    missing = [n for n, got in enumerate(found) if got is None]
+    for n, made in zip(missing, doc_postings([texts[n] for n in missing])):
+        cache.put(kind, keys[n], made.pack())
+        found[n] = made
+    cache.count("search.postings_made", len(missing))
+    return found  # type: ignore[return-value]
 
 
 def _dump(writer: SiteWriter, path: str, data) -> None:

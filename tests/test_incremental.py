@@ -186,6 +186,7 @@ def test_edited_article(project: Path, tmp_path: Path) -> None:
     stats = assert_same_as_clean(project, tmp_path)
     assert stats["articles.checked"] == 1 and stats["check.hit"] == ARTICLES - 1
     assert 1 <= stats["pages.rendered"] < stats["pages.reused"]  # the article and the lists showing it
+    assert stats["search.postings_made"] == 1  # the other articles' search postings are kept
     assert "夜里起床先坐一会儿" in (project / "site" / "science" / "2026-11-08-老年人防跌倒" / "index.html").read_text(encoding="utf-8")
 
 
@@ -235,6 +236,7 @@ def test_changed_template(project: Path, tmp_path: Path, template: str) -> None:
     path.write_text(text[:at] + "<p class=\"incr-mark\">模板改过了</p>\n" + text[at:], encoding="utf-8")
     stats = assert_same_as_clean(project, tmp_path)
     assert stats.get("articles.checked", 0) == 0 and stats["pages.rendered"] > 0
+    assert stats["search.postings_made"] == 0  # the same texts: the search index is merged from kept postings
     assert "模板改过了" in (project / "site" / "law" / "2026-11-16-高空抛物" / "index.html").read_text(encoding="utf-8")
 
 

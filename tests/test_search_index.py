@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.fold import fold
-from generator.search_index import postings, postings_arrays, shard_count, shard_of, shard_texts
+from generator.search_index import postings, postings_arrays, shard_count, shard_of, shard_files
 
 # Characters that matter: Chinese, full-width forms (folded), Latin in both cases, digits, punctuation,
 # spaces, combining marks, characters outside the BMP, and ones whose NFKC form is longer (ﬁ, ㎏).
@@ -49,11 +49,15 @@ def test_postings_equal_the_definition(texts: list[str]) -> None:
     assert list(got) == list(want)  # bigrams in order of first appearance
 
 
+def files(table) -> dict[int, str]:
+    return {n: data.decode("utf-8") for n, data in shard_files(table, shard_count(len(table)))}
+
+
 @settings(max_examples=300, deadline=None)
 @given(TEXTS)
 def test_shard_files_equal_json_dumps(texts: list[str]) -> None:
     table = postings_arrays(texts)
-    assert dict(shard_texts(table, shard_count(len(table)))) == reference_shards(texts)
+    assert files(table) == reference_shards(texts)
 
 
 def test_many_shards_and_long_positions() -> None:
@@ -66,7 +70,28 @@ def test_many_shards_and_long_positions() -> None:
     old = index.BATCH
     index.BATCH = 1000
     try:
-        assert dict(shard_texts(table, shard_count(len(table)))) == reference_shards(texts)
+        assert files(table) == reference_shards(texts)
     finally:
         index.BATCH = old
     assert shard_count(len(table)) >= 512
+
+
+def test_postings_kept_per_text(tmp_path) -> None:
+    """Each text's postings are kept under its own hash: a rebuild reads only new or edited texts, and a
+    damaged entry is made again; the index merged from kept postings equals the definition."""
+    from generator.buildcache import BuildCache
+    from generator.search_index import _cached_postings, merge
+
+    texts = ["未成年人保护法第十条", "物业 ＡＢ ab 物业", "", "𠀀𠀀😀 ﬁ㎏①"]
+    cache = BuildCache(tmp_path)
+    assert files(merge(_cached_postings(texts, cache, "postings"))) == reference_shards(texts)
+    assert cache.stats["search.postings_made"] == len(texts)
+    entries = sorted((tmp_path / ".cache" / "build" / "postings").iterdir())
+    assert len(entries) == len(set(texts))
+    entries[0].write_bytes(entries[0].read_bytes()[:-7])  # truncated: a miss, never an error
+    again = BuildCache(tmp_path)
+    edited = [texts[1], "物业费第十条", *texts[2:], texts[0]]  # moved, edited, new
+    assert files(merge(_cached_postings(edited, again, "postings"))) == reference_shards(edited)
+    assert again.stats["search.postings_made"] == 2  # the edited text and the damaged entry's
+    again.prune("postings")
+    assert len(list((tmp_path / ".cache" / "build" / "postings").iterdir())) == len(set(edited))
