@@ -48,9 +48,9 @@ def check_privacy(raw: RawArticle, public: tuple[str, ...], report: Report, pars
             report.error(raw.source, 1, f"文件名或文件夹名“{part}”里有疑似{finding.kind}（{finding.masked}）。"
                                         "请改个名字，不要包含个人号码。", code="privacy.file_name")
     for key, value in raw.front.items():
-        for text in _strings(value):
+        for inner, text in _strings(value):
             for finding in find_personal_numbers(text, public):
-                report.error(raw.source, raw.line_of(str(key)),
+                report.error(raw.source, raw.line_of(str(key), *inner),
                              f"“{key}”里有疑似{finding.kind}（{finding.masked}），公开发布会泄露个人信息。{advice(finding.kind)}",
                              code="privacy.front_matter")
     if parsed is None:
@@ -66,17 +66,18 @@ def check_privacy(raw: RawArticle, public: tuple[str, ...], report: Report, pars
                          code="privacy.body")
 
 
-def _strings(value: Any):
+def _strings(value: Any, path: tuple[str, ...] = ()):
+    """(path inside the value, text) of every text in a front matter value: the path names its line."""
     if isinstance(value, str):
-        yield value
+        yield path, value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield str(value)
+        yield path, str(value)
     elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, str(index)))
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            yield from _strings(item, (*path, str(key)))
 
 
 def check_unsafe_html(raw: RawArticle, parsed: ParsedBody, report: Report) -> None:

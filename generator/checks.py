@@ -15,10 +15,10 @@ from typing import Any
 
 from generator.body import html_to_text
 from generator.body_checks import check_body
-from generator.content import RawArticle
+from generator.content import EMPTY_KEY, RawArticle
 from generator.front_mistakes import is_invisible, looks_like_draft
 from generator.messages import Report, shown
-from generator.model import (CATEGORIES, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
+from generator.model import (CATEGORIES, has_words, IMAGE_SUFFIXES, POSTER_ORIENTATIONS, POSTER_SIZES, TYPES, Article, Event,
                              PosterOptions, category_key, type_key)
 from generator.portable_names import windows_problem
 from generator.summary import cut_summary
@@ -48,11 +48,12 @@ class _Checker:
         self.front = raw.front
         self.timing: tuple[datetime | None, bool] = (None, False)  # (date, draft): what `as_of` was compared with
 
-    def error(self, key: str, text: str, code: str = "") -> None:
-        self.report.error(self.raw.source, self.raw.line_of(key), text, code=code)
+    def error(self, key: str, text: str, code: str = "", *inner: str | int) -> None:
+        """An error on the line of `key`, or of its item `inner` (`"event", …, "start"`) where that was written."""
+        self.report.error(self.raw.source, self.raw.line_of(key, *inner), text, code=code)
 
-    def warning(self, key: str, text: str, code: str = "") -> None:
-        self.report.warning(self.raw.source, self.raw.line_of(key), text, code=code)
+    def warning(self, key: str, text: str, code: str = "", *inner: str | int) -> None:
+        self.report.warning(self.raw.source, self.raw.line_of(key, *inner), text, code=code)
 
     # -- field helpers ---------------------------------------------------------------
     def text(self, key: str, *, required: bool = False, max_len: int | None = None, what: str = "") -> str | None:
@@ -83,19 +84,19 @@ class _Checker:
             return False
         return value
 
-    def time(self, key: str, value: Any, what: str):
+    def time(self, key: str, value: Any, what: str, *inner: str):
         try:
             return parse_time(value)
         except BadDate as exc:
             if exc.code == "date.time_span":
                 self.error(key, f"{what}“{shown(value)}”写成了一段时间，这里只能写一个时刻（开始的时间）。活动请分开写："
-                                "start: 2026-12-01 09:00 写开始，end: 2026-12-01 11:00 写结束。", code=exc.code)
+                                "start: 2026-12-01 09:00 写开始，end: 2026-12-01 11:00 写结束。", exc.code, *inner)
                 return None
             fix = f"请改成 {exc.hint}" if exc.hint else "请写成 2026-11-20 或 2026-11-20 08:30 这样的格式"
             if exc.hint and exc.hint.startswith("YYYY"):
                 fix += "（把 YYYY 换成年份，例如 2026）"
             self.error(key, f"{what}“{shown(value)}”看不懂。{fix}（年-月-日，英文减号，时间用 24 小时制，可省略）。",
-                       code="date.unreadable")
+                       "date.unreadable", *inner)
             return None
 
     # -- the article ------------------------------------------------------------------
@@ -107,6 +108,8 @@ class _Checker:
                                   f"“{key}”像是想写草稿 draft，但写法不对，这篇文章会被当成正式文章发布出去。"
                                   "还没写完请改成 draft: true（全部小写的英文，英文冒号后加空格）；要发布请删掉这一行。",
                                   code="frontmatter.draft_misspelled")
+            elif key is None or key == "":  # `: 内容`, `~: 内容`, `"": 内容`
+                self.warning(str(key), EMPTY_KEY, code="frontmatter.empty_key")
             elif key == "communities":  # generator.street takes it off the street's own articles before these checks
                 self.warning("communities", "communities（发到哪些社区）只对街道的文章起作用（街道项目根目录 content 文件夹里的文章）。"
                              "这篇文章只在本社区发布，这一行不起作用，请删掉它；要发给别的社区，请交给街道发布。",
@@ -116,6 +119,10 @@ class _Checker:
                 hint = f"是不是想写 {near[0]}？" if near else f"可用的名称有：{'、'.join(KNOWN_KEYS)}。"
                 self.warning(str(key), f"不认识的设置“{shown(key)}”，这一行不会起作用。{hint}", code="frontmatter.unknown_key")
         title = self.text("title", required=True, max_len=MAX_TITLE, what="标题")
+        if title and not has_words(title):
+            self.warning("title", f"标题“{shown(title)}”里没有文字，只有表情符号、符号或标点，读者看不出讲的是什么；"
+                                  "海报和分享图上印不出这样的标题，会改印文章类型的名称（如“通知公告”）。"
+                                  "请用文字写标题，表情符号可以放在文字旁边，例如 title: 🔥 冬季防火提醒", code="title.no_words")
         type_ = self.check_type()
         date = self.check_date()
         expires = self.check_expires(date)
@@ -216,25 +223,26 @@ class _Checker:
             return ()
         if isinstance(value, str):
             value = [t for t in re.split(r"[,，、;；\s]+", value.strip("[]【】［］")) if t]
-        if isinstance(value, list):  # `[停水，便民服务]`: the full-width comma was meant to separate tags
-            value = [part for tag in value for part in (_TAG_SEPARATORS.split(tag) if isinstance(tag, str) else [tag])]
         if not isinstance(value, list):
             self.error("tags", "标签 tags 应写成列表，例如 tags: [垃圾分类, 志愿服务]。", code="tags.not_list")
             return ()
+        # `[停水，便民服务]`: the full-width comma was meant to separate tags; each part keeps its item's line
+        parts = [(index, part) for index, tag in enumerate(value)
+                 for part in (_TAG_SEPARATORS.split(tag) if isinstance(tag, str) else [tag])]
         tags: list[str] = []
-        for tag in value:
+        for index, tag in parts:
             if isinstance(tag, (list, dict)) or tag is None:
-                self.error("tags", "标签 tags 里每一项都应是一小段文字，例如 tags: [垃圾分类, 志愿服务]。", code="tags.not_text")
+                self.error("tags", "标签 tags 里每一项都应是一小段文字，例如 tags: [垃圾分类, 志愿服务]。", "tags.not_text", index)
                 return ()
             text = str(tag).strip()
             if not text:
                 continue
             if len(text) > MAX_TAG or _BAD_TAG.search(text) or text.startswith("."):
-                self.error("tags", f"标签“{shown(text)}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。", code="tags.bad_tag")
+                self.error("tags", f"标签“{shown(text)}”太长或含有 / \\ # ? % < > 引号 等符号。每个标签最多 {MAX_TAG} 个字，不要用这些符号，也不要以 . 开头。", "tags.bad_tag", index)
                 return ()
             problem = windows_problem(text)  # a tag names a folder: tags/<tag>/
             if problem:
-                self.report.error(self.raw.source, self.raw.line_of("tags"), f"标签“{shown(text)}”{problem}。网站放到 Windows 电脑上会出错，请换一个写法。", code="tags.windows_name")
+                self.error("tags", f"标签“{shown(text)}”{problem}。网站放到 Windows 电脑上会出错，请换一个写法。", "tags.windows_name", index)
                 return ()
             if text not in tags:
                 tags.append(text)
@@ -268,19 +276,19 @@ class _Checker:
             return None
         for key in value:
             if key not in ("start", "end", "location"):
-                self.warning("event", f"活动 event 里不认识的设置“{shown(key)}”。可用：start、end、location。", code="event.unknown_key")
+                self.warning("event", f"活动 event 里不认识的设置“{shown(key)}”。可用：start、end、location。", "event.unknown_key", str(key))
         if value.get("start") is None:
             self.error("event", "活动 event 缺少开始时间 start。例如在 event: 下面写“  start: 2026-12-05 09:00”。", code="event.missing_start")
             return None
-        start = self.time("event", value["start"], "活动开始时间 start")
-        end = self.time("event", value["end"], "活动结束时间 end") if value.get("end") is not None else None
+        start = self.time("event", value["start"], "活动开始时间 start", "start")
+        end = self.time("event", value["end"], "活动结束时间 end", "end") if value.get("end") is not None else None
         if start and end and end < start:
-            self.error("event", "活动结束时间 end 早于开始时间 start。请检查。", code="event.end_before_start")
+            self.error("event", "活动结束时间 end 早于开始时间 start。请检查。", "event.end_before_start", "end")
             return None
         location = value.get("location")
         if location is not None and (isinstance(location, (list, dict, bool)) or len(str(location)) > MAX_LOCATION
                                      or _ANGLE.search(str(location))):
-            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字，不能有尖括号 < >。", code="event.bad_location")
+            self.error("event", f"活动地点 location 应是一段不超过 {MAX_LOCATION} 字的文字，不能有尖括号 < >。", "event.bad_location", "location")
             return None
         if start is None:
             return None
@@ -299,12 +307,13 @@ class _Checker:
         orientation = str(value.get("orientation", "portrait")).lower()
         orientation = {"竖版": "portrait", "横版": "landscape"}.get(orientation, orientation)
         if size not in POSTER_SIZES:
-            self.error("poster", f"海报尺寸 size 只能是 A4 或 A3，现在是“{value.get('size')}”。", code="poster.bad_size")
+            self.error("poster", f"海报尺寸 size 只能是 A4 或 A3，现在是“{shown(value.get('size'))}”。", "poster.bad_size", "size")
         if orientation not in POSTER_ORIENTATIONS:
-            self.error("poster", f"海报方向 orientation 只能是 portrait（竖版）或 landscape（横版），现在是“{value.get('orientation')}”。", code="poster.bad_orientation")
+            self.error("poster", f"海报方向 orientation 只能是 portrait（竖版）或 landscape（横版），现在是“{shown(value.get('orientation'))}”。",
+                       "poster.bad_orientation", "orientation")
         for key in value:
             if key not in ("size", "orientation"):
-                self.warning("poster", f"海报设置 poster 里不认识的“{shown(key)}”。可用：size、orientation。", code="poster.unknown_key")
+                self.warning("poster", f"海报设置 poster 里不认识的“{shown(key)}”。可用：size、orientation。", "poster.unknown_key", str(key))
         return PosterOptions(enabled=True, size=size if size in POSTER_SIZES else "A4",
                              orientation=orientation if orientation in POSTER_ORIENTATIONS else "portrait")
 

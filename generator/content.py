@@ -7,6 +7,7 @@ line of every key, body) or a message saying why it could not.
 from __future__ import annotations
 
 import errno
+import html
 import os
 import re
 import stat
@@ -18,7 +19,7 @@ import yaml
 
 from generator.controls import CONTROL, describe
 from generator.front_mistakes import find_slips, repair
-from generator.messages import Report
+from generator.messages import Report, shown
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a 2 MB article is already a book; bigger is a mistake
 MAX_FRONT_MATTER_LINES = 200
@@ -140,14 +141,22 @@ class RawArticle:
     source: str  # relative to the project root, '/'-separated, for messages
     src_uri: str  # relative to content/
     front: dict[str, Any] = field(default_factory=dict)
-    key_lines: dict[str, int] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # top-level key (as str(key) of the loaded key) -> line
+    item_lines: dict[tuple[str, ...], int] = field(default_factory=dict)  # ("event", "start"), ("tags", "1") -> line
     body: str = ""
     body_line: int = 1  # file line where the body starts
     front_end_line: int = 1  # the closing `---`
     slips: int = 0  # typing slips found in the front matter (reported; the article is refused)
     parsed: Any = None  # the body's ParsedBody when already known (a street article parsed once for all communities)
 
-    def line_of(self, key: str) -> int:
+    def line_of(self, key: str, *inner: str | int) -> int:
+        """The line of `key` (or of `key`'s item `inner`, e.g. line_of("event", "start")): the nearest
+        written ancestor when an inner one is missing, else line 1."""
+        path = (key, *(str(part) for part in inner))
+        while len(path) > 1:
+            if path in self.item_lines:
+                return self.item_lines[path]
+            path = path[:-1]
         return self.key_lines.get(key, 1)
 
 
@@ -168,6 +177,8 @@ PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:bool", "tag:yaml.org,2
               "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 TAG_FIX = ("信息块里只写文字、true/false 和日期：如果 ! 是内容的一部分，请把整个内容用英文双引号括起来，"
            "例如 summary: \"!重要 明天停水\"；否则请删掉 ! 开头的那一段。")
+EMPTY_KEY = ("这一行冒号前面没有写名称，读不出这是什么内容。请在冒号前写上名称，例如 title: 关于停水的通知"
+             "（名称后是英文冒号加空格）；用不着这一行就删掉它。")
 MAX_DEPTH = 20  # nesting of [ ] and { }: event and poster need two levels; deeper is pasted junk
 
 
@@ -271,15 +282,41 @@ def split_front_matter(raw: RawArticle, text: str, report: Report) -> RawArticle
 
 
 def _without_controls(body: str, raw: RawArticle, report: Report) -> str:
-    """The body without invisible control characters (pasted from Word or a web page), each line named."""
-    if not CONTROL.search(body):
+    """The body without invisible control characters (pasted from Word or a web page), written as they
+    are or as numeric references (`&#1;`, `&#xFFFE;`, `&#xD800;`), each line named."""
+    if not CONTROL.search(body) and not (BAD_REFERENCE_START in body and any(map(_bad_reference, _CHARREF.finditer(body)))):
         return body
-    for number, line in enumerate(body.split("\n")):
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
         if CONTROL.search(line):
             report.warning(raw.source, raw.body_line + number,
                            f"这一行有看不见的控制字符（{describe(line)}），发布时已删除。常见于从 Word 或网页粘贴的内容。",
                            code="body.control_character")
-    return CONTROL.sub("", body)
+            line = CONTROL.sub("", line)
+        bad = [match.group() for match in _CHARREF.finditer(line) if _bad_reference(match)] if BAD_REFERENCE_START in line else []
+        if bad:
+            report.warning(raw.source, raw.body_line + number,
+                           f"这一行的“{shown(bad[0], 24)}”{'等' if len(bad) > 1 else ''}不是能显示的字符（看不见的控制字符或无效的字符编号），"
+                           "发布时已删除。要写某个符号，请直接输入这个符号。", code="body.bad_character_reference")
+            line = _CHARREF.sub(lambda match: "" if _bad_reference(match) else match.group(), line)
+        lines[number] = line
+    return "\n".join(lines)
+
+
+BAD_REFERENCE_START = "&#"
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")  # Markdown passes only these (with the ;) to the page
+
+
+def _bad_reference(match: re.Match) -> bool:
+    """A numeric character reference browsers would show as a control, a noncharacter or U+FFFD."""
+    digits = (match.group(1) or match.group(2)).lstrip("0") or "0"
+    if len(digits) > 8:  # past U+10FFFF in any base; int() of 5000 digits would raise
+        return True
+    number = int(digits, 16 if match.group(1) else 10)
+    if number == 0 or 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
+        return True
+    char = html.unescape(match.group())  # 0x80-0x9F become Windows-1252 characters, as in browsers
+    return not char or bool(CONTROL.search(char))
 
 
 def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any] | None:
@@ -319,8 +356,11 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
         if not _check_nodes(node, raw, report, offset):
             return None
         data = loader.construct_document(node)
+        _record_lines(node, loader, raw, offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a simple key" and exc.context_mark:
+            mark = exc.context_mark  # PyYAML notices the missing ':' on the next line; the key is on this one
         line = offset + (mark.line if mark else 0)
         lines = yaml_text.split("\n")
         text_line = lines[line - offset] if 0 <= line - offset < len(lines) else ""
@@ -337,10 +377,34 @@ def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any
         return None
     finally:
         loader.dispose()
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            raw.key_lines[str(key_node.value)] = offset + key_node.start_mark.line
     return data
+
+
+def _record_lines(root: yaml.MappingNode, loader: yaml.SafeLoader, raw: RawArticle, offset: int) -> None:
+    """The line of every key and list item, named as the checks see them: by the loaded key (`~:` is
+    None, `true:` is True, so str() of them), nested ones by their path."""
+    stack: list[tuple[tuple[str, ...], yaml.Node]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            children = [(_key_name(key_node, loader), key_node, value) for key_node, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(str(index), item, item) for index, item in enumerate(node.value)]
+        else:
+            continue
+        for name, where, value in children:
+            line = offset + where.start_mark.line
+            if path:
+                raw.item_lines.setdefault((*path, name), line)
+            else:
+                raw.key_lines.setdefault(name, line)
+            stack.append(((*path, name), value))
+
+
+def _key_name(key_node: yaml.Node, loader: yaml.SafeLoader) -> str:
+    if isinstance(key_node, yaml.ScalarNode):
+        return str(loader.construct_object(key_node))
+    return ""
 
 
 def _check_nodes(root: yaml.Node, raw: RawArticle, report: Report, offset: int) -> bool:
@@ -417,6 +481,8 @@ def _deepest_line(yaml_text: str) -> int:
 def yaml_error_text(exc: yaml.MarkedYAMLError, line: str = "") -> tuple[str, str]:
     """(message code, Chinese explanation) for a YAML syntax error on `line`."""
     problem = (exc.problem or "") + " " + (exc.context or "")
+    if line.strip()[:1] in (":", "："):
+        return "frontmatter.empty_key", EMPTY_KEY
     if line[:1] == " " and ("mapping values are not allowed" in problem or "expected <block end>" in problem):
         return "frontmatter.indent", "这一行的缩进不对：title、type、date 等名称要顶格写；只有 event、poster 下面的项目才缩进两个空格。"
     if "mapping values are not allowed" in problem:

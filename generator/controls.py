@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-# C0 (but tab and newline), DEL, C1, line/paragraph separators, bidi embeddings/overrides/isolates.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Unicode's noncharacters: U+FDD0-FDEF and the last two code points of every plane (U+FFFE, U+1FFFF...).
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+# C0 (but tab and newline), DEL, C1, line/paragraph separators, bidi embeddings/overrides/isolates, noncharacters.
+CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069{NONCHARACTERS}]")
 
 
 def describe(text: str) -> str:

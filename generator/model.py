@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -35,6 +36,12 @@ TYPES: dict[str, ArticleType] = {
     "law": ArticleType("法治宣传", "law"),
 }
 TYPE_BY_LABEL = {t.label: key for key, t in TYPES.items()}
+
+
+def has_words(text: str) -> bool:
+    """True when `text` has a letter or digit of any script; emoji, symbols and punctuation alone are no words
+    (a title of them prints as a blank or a row of marks where a sheet's headline goes)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 # The six areas of the community plan: key -> Chinese label.
 CATEGORIES: dict[str, str] = {

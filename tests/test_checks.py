@@ -39,7 +39,7 @@ BAD = {
     "empty": ("", 1, "空"),
     "bad-category": ("---\ntitle: 标题\ntype: science\ndate: 2026-11-20\ncategory: 社区卫生\n---\n正文\n", 5, "社区环境"),
     "pinned-word": ("---\ntitle: 标题\ntype: science\ndate: 2026-11-20\npinned: 是\n---\n正文\n", 5, "true"),
-    "bad-poster": ("---\ntitle: 标题\ntype: science\ndate: 2026-11-20\nposter:\n  size: B5\n---\n正文\n", 5, "A4"),
+    "bad-poster": ("---\ntitle: 标题\ntype: science\ndate: 2026-11-20\nposter:\n  size: B5\n---\n正文\n", 6, "A4"),  # the size line itself
     "cover-outside": ("---\ntitle: 标题\ntype: science\ndate: 2026-11-20\ncover: ../../etc/passwd\n---\n正文\n", 5, "content"),
     "cover-missing": ("---\ntitle: 标题\ntype: science\ndate: 2026-11-20\ncover: images/none.jpg\n---\n正文\n", 5, "找不到"),
     "alias": ("---\ntitle: &a 标题\ntype: science\ndate: 2026-11-20\nsummary: *a\n---\n正文\n", 5, "别名"),

@@ -190,3 +190,76 @@ def test_with_review_on_only_approved_articles_are_published(tmp_path: Path, ext
     assert held == [] or held[0].path == "content/notices/a.md"
     board, report = _board(project, review=False)
     assert bool(board.published) is (extra != "draft: true\n")
+
+
+def test_pictures_uploaded_before_the_type_changed_go_with_the_new_article(tmp_path: Path) -> None:
+    """The form uploads into the section of the type first chosen (notices/images/); the article is saved in
+    the section of the type chosen last. Its pictures move with it (a name taken there is numbered and the
+    text follows; one another article also uses is copied), and the board then finds every one."""
+    import re
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from generator.desk.app import Desk
+    from generator.load import load_board
+    from test_hostile_front import _Handler
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    photo = gps_photo(tmp_path / "src.jpg").read_bytes()
+    other = Image.new("RGB", (40, 30), (0, 90, 200))
+    (project / "content" / "science" / "images").mkdir(parents=True)
+    other.save(project / "content" / "science" / "images" / "现场.jpg")  # the same name, another picture
+    write_article(project, "notices/旧通知.md", "---\ntitle: 旧\ntype: notice\nauthor: 居委会\ndate: 2026-11-01\n---\n\n"
+                                                  "![共用](images/共用.jpg)\n")
+    desk = Desk(project / "mkdocs.yml", parse_time(AS_OF), False, lambda _: None, local_name="测试")
+    cookie: list[str] = []
+
+    def request(method: str, path: str, body: bytes = b"", headers: dict | None = None) -> tuple[int, str, dict]:
+        handler = _Handler(path, body, cookie[0] if cookie else None)
+        for key, value in (headers or {}).items():
+            del handler.headers[key]
+            handler.headers[key] = value
+        desk.handle(handler, method)
+        if "Set-Cookie" in handler.sent:
+            cookie[:] = [handler.sent["Set-Cookie"].split(";")[0]]
+        return handler.status, handler.wfile.getvalue().decode("utf-8"), handler.sent
+
+    page = request("GET", "/_desk/new?type=notice")[1]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    folder = re.search(r'name="folder" value="([^"]+)"', page).group(1)
+    assert folder == "notices"
+    uploaded = {}
+    for name in ("现场.jpg", "共用.jpg", "封面.jpg"):
+        status, answer, _ = request("POST", f"/_desk/upload?folder={folder}", photo,
+                                    {"Content-Type": "application/octet-stream", "X-CSRF-Token": csrf, "X-File-Name": name})
+        assert status == 200, answer
+        uploaded[name] = (project / "content" / folder / json_path(answer)).read_bytes()
+    body = "现场照片：\n\n![现场](images/现场.jpg)\n\n![共用](images/共用.jpg)\n"
+    form = {"csrf": csrf, "path": "", "folder": folder, "title": "防火知识", "type": "science", "date": "2026-11-20",
+            "cover": "images/封面.jpg", "body": body, "action": "save"}
+    checked = request("POST", "/_desk/check", urlencode(form).encode())[1]
+    assert "找不到" not in checked  # the live check finds them where they are now
+    status, _, sent = request("POST", "/_desk/save", urlencode(form).encode())
+    assert status == 303
+    saved = project / "content" / parse_qs(urlsplit(sent["Location"]).query)["path"][0]
+    assert saved.parent.name == "science" and saved.is_file()
+    text = saved.read_text(encoding="utf-8")
+    assert "](images/现场-2.jpg)" in text and "](images/共用.jpg)" in text and "cover: images/封面.jpg" in text
+    science, notices = project / "content" / "science" / "images", project / "content" / "notices" / "images"
+    assert (science / "现场-2.jpg").read_bytes() == uploaded["现场.jpg"]
+    assert (science / "封面.jpg").read_bytes() == uploaded["封面.jpg"]
+    assert (science / "共用.jpg").read_bytes() == uploaded["共用.jpg"]
+    with Image.open(science / "现场.jpg") as kept:
+        assert kept.getpixel((5, 5))[2] > 150  # the picture already there is untouched
+    assert not (notices / "现场.jpg").exists() and not (notices / "封面.jpg").exists()
+    assert (notices / "共用.jpg").exists()  # 旧通知 still shows it
+    report = Report()
+    settings = Settings.defaults(project)
+    board = load_board(settings, parse_time(AS_OF), report)
+    assert not report.errors, [(m.path, m.line, m.code) for m in report.messages]
+    assert {Path(a.source).name for a in board.articles} == {saved.name, "旧通知.md"}
+
+
+def json_path(answer: str) -> str:
+    import json
+
+    return json.loads(answer)["path"]

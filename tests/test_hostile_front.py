@@ -47,6 +47,9 @@ def _cases() -> dict[str, str]:
     for n, (key, written) in enumerate(AS_WRITTEN):
         files[f"number-{n}.md"] = (f"---\ntitle: {written}\n" if key == "title" else f"---\ntitle: 标题\n{key}: {written}\n") + \
             "type: science\ndate: 2026-11-20\n---\n\n正文。\n"
+    for n, (lines, _, _, _) in enumerate(OWN_LINES):
+        files[f"own-line-{n}.md"] = HEAD + lines + "summary: 摘要\n---\n\n正文。\n"
+    files["references.md"] = HEAD + "---\n\n" + "\n\n".join(line for line, _ in REFERENCE_LINES) + "\n"
     files["float-date.md"] = "---\ntitle: 标题\ntype: science\ndate: 2026.1120\n---\n\n正文。\n"
     return files
 
@@ -63,8 +66,8 @@ def checked(tmp_path_factory) -> tuple[dict, Report]:
     return {Path(a.source).name: a for a in board.articles}, report
 
 
-def assert_message(report: Report, path: str, line: int, code: str) -> list:
-    found = [m for m in report.messages if (m.path, m.line, m.code, m.level) == (path, line, code, Level.ERROR)]
+def assert_message(report: Report, path: str, line: int, code: str, level: Level = Level.ERROR) -> list:
+    found = [m for m in report.messages if (m.path, m.line, m.code, m.level) == (path, line, code, level)]
     assert found, [(m.path, m.line, m.code, m.text) for m in report.messages]
     for message in found:
         assert re.search(r"[\u4e00-\u9fff]", message.text)
@@ -102,7 +105,7 @@ def test_dates_as_staff_write_them_get_the_right_spelling(n: int, checked) -> No
         parse_time(written)
     assert caught.value.hint == hint and caught.value.code == "date.unreadable"
     articles, report = checked
-    for path, line in ((f"content/hint-event-{n}.md", 6), (f"content/hint-date-{n}.md", 4)):
+    for path, line in ((f"content/hint-event-{n}.md", 7), (f"content/hint-date-{n}.md", 4)):
         (message,) = assert_message(report, path, line, "date.unreadable")
         assert f"请改成 {hint}" in message.text
         assert Path(path).name not in articles
@@ -116,7 +119,7 @@ TIME_SPANS = ["2026-12-01 9:00-11:00", "2026-12-01 09:00~11:30", "2026-12-01 09:
 def test_a_time_span_in_one_value_is_refused_not_read_as_an_offset(n: int, checked) -> None:
     """`9:00-11:00` once read as 09:00 at UTC-11 (04:00 the next day in Beijing): the event moved in silence."""
     articles, report = checked
-    (message,) = assert_message(report, f"content/span-{n}.md", 6, "date.time_span")
+    (message,) = assert_message(report, f"content/span-{n}.md", 7, "date.time_span")
     assert "start" in message.text and "end" in message.text
     assert f"span-{n}.md" not in articles
 
@@ -158,6 +161,71 @@ def test_front_matter_yaml_would_mangle_gets_its_message(n: int, checked) -> Non
     articles, report = checked
     assert_message(report, f"content/front-{n}.md", line, code)
     assert f"front-{n}.md" not in articles
+
+
+# -- a nested key, a list item, an empty key: the message names that line, not its parent's or line 1 ------
+E, W = Level.ERROR, Level.WARNING
+OWN_LINES = [  # (front matter lines after HEAD (line 5 on), code, line, level)
+    ("event:\n  location: 会议室\n  start: 2026-13-01\n", "date.unreadable", 7, E),
+    ("event:\n  start: 2026-12-02\n  end: 2026-12-01\n", "event.end_before_start", 7, E),
+    ("event:\n  start: 2026-12-02\n  location: 会议室\n  end: 明天上午\n", "date.unreadable", 8, E),
+    ("event:\n  start: 2026-12-02\n  location: \"<b>活动室</b>\"\n", "event.bad_location", 7, E),
+    ("event:\n  start: 2026-12-02\n  colour: red\n", "event.unknown_key", 7, W),
+    ("event: {start: 2026-12-02,\n  end: 昨天}\n", "date.unreadable", 6, E),  # flow style over two lines
+    ("poster:\n  orientation: portrait\n  size: B5\n", "poster.bad_size", 7, E),
+    ("poster:\n  size: A4\n  orientation: 向上\n", "poster.bad_orientation", 7, E),
+    ("poster:\n  size: A4\n  color: red\n", "poster.unknown_key", 7, W),
+    ("tags:\n  - 停水\n  - \"a/b\"\n", "tags.bad_tag", 7, E),
+    ("tags:\n  - 停水\n  -\n", "tags.not_text", 7, E),
+    ("tags:\n  - 停水\n  - 通知\n  - CON\n", "tags.windows_name", 8, E),
+    ("tags:\n  - 停水\n  - 通知，AUX\n", "tags.windows_name", 7, E),  # split at the full-width comma
+    ("event:\n  start: 2026-12-02\n  location: 电话 13812345678\n", "privacy.front_matter", 7, E),
+    (": 关于停水的通知\n", "frontmatter.empty_key", 5, E),
+    (":\n", "frontmatter.empty_key", 5, E),
+    ("：关于停水的通知\n", "frontmatter.empty_key", 5, E),  # full-width: PyYAML blamed the next line
+    ("  : 关于停水的通知\n", "frontmatter.empty_key", 5, E),
+    ("~: 关于停水的通知\n", "frontmatter.empty_key", 5, W),  # a null key: was line 1
+    ("\"\": 关于停水的通知\n", "frontmatter.empty_key", 5, W),
+    ("? \n: 关于停水的通知\n", "frontmatter.empty_key", 5, W),
+    ("null: 关于停水的通知\n", "frontmatter.empty_key", 5, W),
+    ("标题:\n", "frontmatter.unknown_key", 5, W),
+    ("true: 是\n", "frontmatter.unknown_key", 5, W),  # a key YAML reads as True: was line 1
+]
+
+
+@pytest.mark.parametrize("n", range(len(OWN_LINES)), ids=[c[1] + ":" + c[0][:20] for c in OWN_LINES])
+def test_each_key_and_item_is_reported_on_its_own_line(n: int, checked) -> None:
+    _, code, line, level = OWN_LINES[n]
+    articles, report = checked
+    assert_message(report, f"content/own-line-{n}.md", line, code, level)
+    assert not [m for m in report.messages if m.path == f"content/own-line-{n}.md" and m.line == 1]
+
+
+# -- numeric character references to what no page may show: dropped like the raw characters, line named ----
+REFERENCE_LINES = [  # (body paragraph, dropped), one paragraph every two lines from line 7
+    ("甲&#xFFFE;乙", True), ("丙&#1;丁", True), ("戊&#xD800;己", True), ("庚&#x110000;辛", True),
+    ("## 标题&#xFDD0;和&#x1FFFF;", True), ("[链接&#x202E;文字](https://example.com/ \"说明&#13;\")", True),
+    ("零&#0;号", True), ("九&#" + "9" * 5000 + ";位", True), ("原样 \ufffe 字 \u2028 符", True),
+    ("欧元&#128;与&#x85;号&#65533;", False),  # Windows-1252 as browsers read them, and U+FFFD written on purpose
+    ("&amp;#1; 是写出来的字", False),
+]
+
+
+def test_references_to_invisible_characters_are_dropped_on_their_line(checked) -> None:
+    from generator.controls import CONTROL
+
+    articles, report = checked
+    article = articles["references.md"]
+    for n, (written, dropped) in enumerate(REFERENCE_LINES):
+        on_line = [m for m in report.messages if m.path == "content/references.md" and m.line == 7 + 2 * n]
+        assert [m.level for m in on_line] == ([Level.WARNING] if dropped else []), (written, on_line)
+        assert all(m.code in ("body.bad_character_reference", "body.control_character") for m in on_line)
+    for text in (article.body_html, article.text, article.body):
+        assert not CONTROL.search(text.replace("\n", "")) and "\ufffd\ufffd" not in text
+        shown = text.replace("&#1; 是写出来的字", "")  # the search text reads `&amp;#1;` as the reader does
+        assert not re.search(r"&#(x0*(fffe|d800|110000|fdd0|1ffff|202e|d)|0*(1|0|9{9,}));", shown, re.I), text
+    for kept in ("欧元\u20ac与\u2026号\ufffd", "甲乙", "戊己", "九位", "&amp;#1;"):
+        assert kept in article.body_html, kept
 
 
 INVISIBLE_TITLES = ["\u200b\u200b", "\u3000\u200d\u3000", "\ufeff", "\u2060\u00ad"]

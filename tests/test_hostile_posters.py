@@ -130,3 +130,20 @@ def test_each_class_makes_one_sheet_and_one_picture(job, rendered) -> None:
     assert not fit.omitted or "poster.missing_glyphs" in codes  # nor a character left out
     with Image.open(shares / f"{job.slug}.png") as picture:
         assert picture.format == "PNG" and picture.width == 1080 and picture.height <= 4000
+
+
+@pytest.mark.parametrize("slug", ["title-emoji", "title-punctuation"])
+def test_a_title_of_no_words_gets_the_type_as_its_headline(slug: str, rendered, settings) -> None:
+    """A title of only emoji printed nothing where the headline goes (the font has no emoji), one of only
+    punctuation a row of marks: the sheet is headed by the type's name, as an ordinary title heads it."""
+    posters, _, poster_report, _ = rendered
+    reader = pypdf.PdfReader(posters / f"{slug}.pdf")
+    assert reader.metadata.title == "通知公告"
+    assert "通知公告" in reader.pages[0].extract_text()
+    fonts = load_fonts(settings.font_regular, settings.font_bold)
+    for title, words in [("😀🙏🏻", False), ("★☆※", False), ("……！？", False), ("🔥 冬季防火", True), ("110", True),
+                         ("A", True), ("①②", True)]:
+        job = make_job("t", "science", title=title)
+        for data in (poster_data(job, settings, fonts, None), share_data(job, settings, fonts, None)):
+            printed = data["title"].replace("\u200b", "")
+            assert printed == (title.replace("🔥", "") if words else "科普知识") or printed == title, (title, printed)

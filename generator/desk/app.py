@@ -228,6 +228,9 @@ class Desk:
         if settings is None:
             return _json({"fields": {}, "html": ""})
         src_uri, text = self._compose(request, settings, session, for_check=True)
+        folder = _one(request.form, "folder")
+        if not _one(request.form, "path") and folder:  # a new article: its pictures are still where they were uploaded
+            src_uri = f"{folder}/{Path(src_uri).name}"  # (and go with it on save: store.bring_pictures)
         checked = store.check_text(settings, src_uri, text, self.as_of or now_shanghai())
         return _json({"fields": checked.fields, "html": checked.html})
 
@@ -284,11 +287,17 @@ class Desk:
                 # someone (another desk, or Notepad) saved the file after this form was opened: never overwrite that
                 return self._message(409, "这篇文章在你编辑的时候被别人（或用记事本）改过了，为了不覆盖别人的修改，这次没有保存。"
                                           "请先把你改的内容复制下来，再重新打开这篇文章修改。")
+            renames, moved = {}, []
+            if is_new:  # pictures uploaded before the type (and so the section) was changed go with the article
+                renames, moved = store.bring_pictures(settings, _one(request.form, "folder") or str(Path(src_uri).parent),
+                                                      src_uri, text)
+                text = store.renamed(text, renames)
             checked = store.check_text(settings, src_uri, text, self.as_of or now_shanghai())
             errors = [m for messages in checked.fields.values() for m in messages if m["level"] == "错误"]
             if action != "save" and errors:
                 # never publish an article the build would refuse: save it as it was meant, say why
                 _, text = self._compose(request, settings, session, action="save")
+                text = store.renamed(text, renames)
             store.write_atomic(path, text)
         title = _title(text) or path.stem
         verb = {"save": "新建" if is_new else "修改", "publish": "审核通过" if settings.review else "发布",
@@ -298,7 +307,7 @@ class Desk:
             notice, verb = "not_published", ("新建" if is_new else "修改")
         top = history.repository(settings.project_root)
         if top is not None:
-            history.commit(top, [path], session.user, f"{verb}：{title}")
+            history.commit(top, [path, *moved], session.user, f"{verb}：{title}")
         if action == "publish" and notice == "saved":
             notice = "published"
             if settings.deploy:

@@ -145,6 +145,70 @@ def new_path(settings: Settings, type_: str, title: str, date_value: Any) -> str
     return candidate
 
 
+def bring_pictures(settings: Settings, folder: str, src_uri: str, text: str) -> tuple[dict[str, str], list[Path]]:
+    """A new article's pictures, uploaded into `folder` (the section of the type first chosen) before its
+    type was changed: moved beside the article (src_uri), renamed when that name is taken there, the
+    text's references following. A picture another article of `folder` also uses is copied, not moved.
+    Returns (the references to write anew {old: new}, every path added or removed, for the history)."""
+    old = inside(settings, folder)
+    new = (settings.content_dir / src_uri).parent
+    if Path(os.path.realpath(old)) == Path(os.path.realpath(new)):
+        return {}, []
+    parts = split_file(text)
+    cover = _cover(parts.front_lines)
+    targets = [link.target for link in parse_body(parts.body).links if link.image] + ([cover] if cover else [])
+    changed: list[Path] = []
+    renames: dict[str, str] = {}
+    for target in dict.fromkeys(targets):
+        relative = PurePosixPath(target.split("#")[0].split("?")[0])
+        if relative.is_absolute() or ".." in relative.parts or "://" in target or not str(relative) or str(relative) == ".":
+            continue
+        source, dest = old / relative, new / relative
+        if not source.is_file() or (dest.is_file() and dest.read_bytes() == source.read_bytes()):
+            continue
+        number = 2
+        while dest.exists():
+            dest = new / relative.parent / f"{relative.stem}-{number}{relative.suffix}"
+            number += 1
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if _used_elsewhere(old, relative.as_posix()):
+            dest.write_bytes(source.read_bytes())
+        else:
+            source.replace(dest)
+            changed.append(source)
+        changed.append(dest)
+        moved_to = dest.relative_to(new).as_posix()
+        if moved_to != relative.as_posix():
+            renames[target] = moved_to
+    return renames, changed
+
+
+def renamed(text: str, renames: dict[str, str]) -> str:
+    """`text` with each moved picture's reference (a Markdown target or the cover line) written anew."""
+    for old, new in renames.items():
+        text = re.sub(rf"(\]\(\s*<?|^cover:\s*[\"']?){re.escape(old)}", lambda m: m.group(1) + new, text, flags=re.M)
+    return text
+
+
+def _cover(front_lines: list[str]) -> str | None:
+    for line in front_lines:
+        match = re.match(r"cover:\s*[\"']?([^\"'#]+?)[\"']?\s*(#.*)?$", line)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def _used_elsewhere(folder: Path, relative: str) -> bool:
+    """Whether an article of `folder` (a section, beside which the picture was uploaded) names the picture."""
+    for article in folder.glob("*.md"):
+        try:
+            if relative in article.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def compose(old_text: str | None, wanted: dict[str, Any], body: str) -> str:
     """The file text: the old file with only the changed front matter lines replaced, and the new body."""
     parts = split_file(old_text) if old_text is not None else FileParts([], "")
@@ -203,7 +267,8 @@ def check_text(settings: Settings, src_uri: str, text: str, as_of: datetime) -> 
     parsed = split_front_matter(raw, text.replace("\r\n", "\n"), report)
     if parsed is not None:
         check_article(parsed, settings.content_dir, report, settings.public_phones, as_of)
-    line_key = {line: key for key, line in raw.key_lines.items()}
+    line_key = {line: path[0] for path, line in raw.item_lines.items()}  # `  start:` under event: is the event's
+    line_key.update({line: key for key, line in raw.key_lines.items()})
     fields: dict[str, list[dict[str, str]]] = {}
     for message in report.sorted():
         if message.line >= raw.body_line and parsed is not None:

@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import PurePosixPath
 
-from generator.model import TYPES
+from generator.model import TYPES, has_words
 from generator.qr import qr_svg
 from generator.timeutil import beijing, event_span
 
@@ -173,6 +173,7 @@ def poster_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: 
     omitted = missing_glyphs(fonts, json.dumps(data, ensure_ascii=False))
     if omitted:
         data = _strip(data, {ord(c): None for c in omitted})
+    data["title"] = headline(data["title"], job.type)
     data = _breakable(data)
     data["blocks"] = [_keep_end(b) if b.get("k") in _PARAGRAPHS else b for b in data["blocks"]]
     data.update({
@@ -272,6 +273,13 @@ def _breakable(obj):
     if isinstance(obj, dict):
         return {k: (v if k in ("kind", "paper", "fit", "fonts") else _breakable(v)) for k, v in obj.items()}
     return obj
+
+
+def headline(title: str, kind: str) -> str:
+    """The title as a sheet prints it (the fonts' missing characters already left out): a title with no
+    words left (only emoji, symbols or punctuation) would be a blank or a row of marks, so the type's
+    name heads the sheet instead, as a notice titled 通知 would (staff get a warning at the title line)."""
+    return title if has_words(title) else TYPES[kind].label
 
 
 def _strip(obj, table: dict):

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from generator.model import TYPES
 from generator.posters.body import block_text, blocks_from_html, blocks_from_markdown
-from generator.posters.data import _breakable, _strip, budget
+from generator.posters.data import _breakable, _strip, budget, headline
 from generator.posters.fonts import FontSet, missing_glyphs
 from generator.posters.jobs import PosterJob, PosterSettings
 from generator.qr import qr_svg
@@ -70,6 +70,7 @@ def share_data(job: PosterJob, settings: PosterSettings, fonts: FontSet, root: P
     omitted = missing_glyphs(fonts, json.dumps(data, ensure_ascii=False))
     if omitted:
         data = _strip(data, {ord(c): None for c in omitted})
+    data["title"] = headline(data["title"], job.type)
     data = _breakable(data)
     data.update({
         "omitted": "".join(omitted),
