@@ -207,6 +207,26 @@ def sample_site(sample_project: Path, tmp_path_factory) -> Path:
     return sample_project / "site"
 
 
+@pytest.fixture(scope="session")
+def sample_with_posters(tmp_path_factory) -> Path:
+    """The project with its sample content built once per run as staff build it, posters included
+    (`board build --as-of AS_OF`): for the tests that read its posters or compare its whole tree, which
+    each built it before (CI time). Read only."""
+    folder = shared_folder(tmp_path_factory)
+    project = folder / "sample-posters-project"
+    outcome = folder / "sample-posters-build.json"
+    with FileLock(str(folder / "sample-posters.lock")):
+        if not outcome.exists():
+            shutil.rmtree(project, ignore_errors=True)  # a copy cut short in an earlier worker
+            copy_project(project)
+            result = run_board(project, "build", "--as-of", AS_OF, timeout=600)
+            outcome.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}),
+                               encoding="utf-8")
+        result = json.loads(outcome.read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, result["stderr"]
+    return project
+
+
 @pytest.fixture
 def built_project(sample_site: Path, tmp_path: Path) -> Path:
     """A copy of the sample project as `board build --as-of AS_OF --no-posters` left it, site/ and
@@ -232,3 +252,21 @@ def project(tmp_path: Path) -> Path:
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "renderer: checks what the site renderer itself does (MkDocs or ProperDocs); "
                                        "CI runs these again under ProperDocs")
+
+
+# -- the order of the files -------------------------------------------------------------------------
+# `pytest -n auto --dist loadfile` (.ci/run) hands whole files to the workers in collection order, each
+# taking the next when it is done: a slow file collected last keeps one worker busy while the other
+# waits. So the slowest files (pytest-reportlog of a whole run, slowest first) are collected first;
+# the others keep their order, and every file's tests keep theirs (a module's fixtures stay shared).
+SLOW_FILES_FIRST = (
+    "test_output.py", "test_robustness.py", "test_settings.py", "test_street.py", "test_cli.py",
+    "test_portable.py", "test_body_parse.py", "test_typography_browser.py", "test_bad_inputs.py",
+    "test_incremental.py", "test_reading_browser.py", "test_street_incremental.py", "test_hostile_site.py",
+    "test_staff_mistakes.py", "test_kiosk_browser.py", "test_posters.py", "test_lifecycle.py", "test_standards.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    rank = {name: number for number, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort

@@ -377,18 +377,15 @@ def test_long_notice_excerpt_starts_with_its_summary(tmp_path, settings):
 
 # --- the sample site, built by the real command ----------------------------
 
-def test_sample_site_posters(tmp_path):
+def test_sample_site_posters(sample_with_posters):
     """`board build` on the project's sample content: every current article's
     poster is one page, in the Chinese fonts, with its title, its issuing
     body and a QR code to its short URL; the print pack holds them all."""
     import json
 
     import yaml
-    from conftest import AS_OF, copy_project, run_board
 
-    project = copy_project(tmp_path / "sample")
-    result = run_board(project, "build", "--as-of", AS_OF)
-    assert result.returncode == 0, result.stderr
+    project = sample_with_posters  # built by `board build --as-of AS_OF` (tests/conftest.py)
     site = project / "site"
     board = json.loads((site / "board.json").read_text(encoding="utf-8"))
     current = [a for a in board["articles"] if a["poster"]]
