@@ -1,6 +1,6 @@
 """Shared fixtures: a copy of the project in a temporary folder, and the sample site built from it.
 
-The suite runs in parallel processes (pytest-xdist, `-n 2 --dist loadfile` in .ci/run): the sample site
+The suite runs in parallel processes (pytest-xdist, `-n auto --dist loadfile` in .ci/run): the sample site
 is built once for all of them (a file lock in the run's shared temporary folder), every server listens
 on a free port of 127.0.0.1, and every file a test writes is under its own temporary folder.
 Tests of what the site renderer itself does are marked `renderer` (see the marker below): CI's second pass
@@ -255,9 +255,9 @@ def pytest_configure(config) -> None:
 
 
 # -- the order of the files -------------------------------------------------------------------------
-# `pytest -n auto --dist loadfile` (.ci/run) hands whole files to the workers in collection order, each
-# taking the next when it is done: a slow file collected last keeps one worker busy while the other
-# waits. So the slowest files (pytest-reportlog of a whole run, slowest first) are collected first;
+# `pytest -n auto --dist loadfile --no-loadscope-reorder` (.ci/run) hands whole files to the workers in
+# collection order, each taking the next when it is done: a slow file handed out last keeps one worker
+# busy while the other waits (xdist's default order, most tests first, put the slow files last). So the slowest files (pytest-reportlog of a whole run, slowest first) are collected first;
 # the others keep their order, and every file's tests keep theirs (a module's fixtures stay shared).
 SLOW_FILES_FIRST = (
     "test_output.py", "test_robustness.py", "test_settings.py", "test_street.py", "test_cli.py",
