@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -137,6 +138,12 @@ def make(work: Path, communities: int, per: int, street_count: int) -> tuple[Pat
     return street, singles
 
 
+def cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and theirs (the builds' pools)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def board(project: Path, *args: str) -> float:
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--as-of", AS_OF, *args], cwd=project,
@@ -147,9 +154,17 @@ def board(project: Path, *args: str) -> float:
     return took
 
 
+def timed(project: Path, *args: str) -> str:
+    """One build: wall and CPU seconds (the machine is shared: CPU is the steadier number)."""
+    before = cpu()
+    wall = board(project, *args)
+    return f"{wall:8.1f} s wall {cpu() - before:8.1f} s CPU"
+
+
 def rebuilt(street: Path) -> str:
-    """Which communities the last street build made again (the others' sites were kept)."""
-    made = []
+    """Which communities the last street build made again (the others' sites were kept), and how many
+    pages MkDocs rendered in all (the others came from the page cache)."""
+    made, pages = [], 0
     for folder in sorted((street / "communities").iterdir()):
         try:
             stats = json.loads((folder / ".cache" / "build" / "last-build.json").read_text(encoding="utf-8"))
@@ -157,7 +172,9 @@ def rebuilt(street: Path) -> str:
             continue
         if not stats.get("site.reused"):
             made.append(folder.name)
-    return f"{len(made)} rebuilt" + (f" ({', '.join(made[:6])}{'…' if len(made) > 6 else ''})" if made else "")
+            pages += stats.get("pages.rendered", 0)
+    return (f"{len(made)} rebuilt" + (f" ({', '.join(made[:6])}{'…' if len(made) > 6 else ''})" if made else "")
+            + f", {pages} pages rendered")
 
 
 def load() -> str:
@@ -186,22 +203,31 @@ def main() -> int:
         pages = sum(len(list((street / "communities" / c / "content").rglob("*.md"))) for c in os.listdir(street / "communities"))
         say(f"  community articles: {pages}; street articles: {a.street}")
         say(f"  {load()} at the start")
-        say(f"street full build:           {board(street, *extra):8.1f} s  ({rebuilt(street)})")
-        say(f"street no-change rebuild:    {board(street, *extra):8.1f} s  ({rebuilt(street)})")
-        changed = sorted((street / "content" / "law").glob("*.md"))[1]  # one that names a few communities
+        say(f"street full build:                  {timed(street, *extra)}  ({rebuilt(street)})")
+        say(f"street no-change rebuild:           {timed(street, *extra)}  ({rebuilt(street)})")
+        articles = sorted((street / "content" / "law").glob("*.md"))
+        changed = articles[1]  # one that names a few communities
         changed.write_text(changed.read_text(encoding="utf-8") + "\n补充说明：本条有更新。\n", encoding="utf-8")
-        say(f"street one-article rebuild:  {board(street, *extra):8.1f} s  ({rebuilt(street)}; {changed.name[:24]}…)")
+        say(f"street one-article rebuild (a few): {timed(street, *extra)}  ({rebuilt(street)}; {changed.name[:24]}…)")
+        everyone = articles[0]  # one for every community
+        everyone.write_text(everyone.read_text(encoding="utf-8") + "\n补充说明：本条有更新。\n", encoding="utf-8")
+        say(f"street one-article rebuild (all):   {timed(street, *extra)}  ({rebuilt(street)}; {everyone.name[:24]}…)")
         community = next(l for l in changed.read_text(encoding="utf-8").splitlines() if l.startswith("communities:"))
         first = community.split("[", 1)[1].split(",")[0].strip()
         changed.write_text(changed.read_text(encoding="utf-8") + "\n再次更新。\n", encoding="utf-8")
-        say(f"  again, --community {first}: {board(street, '--community', first, *extra):8.1f} s")
+        say(f"  again, --community {first}:       {timed(street, '--community', first, *extra)}")
         say(f"  {load()} after the street")
-        started = time.perf_counter()
+        started, before = time.perf_counter(), cpu()
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # one build per core, as the street does
             times = list(pool.map(lambda single: board(single, *extra), singles))
-        wall = time.perf_counter() - started
-        say(f"{len(singles)} separate builds, one per core: {wall:8.1f} s  (sum of their times {sum(times):.1f} s, "
-            f"slowest {max(times):.1f} s)")
+        wall, used = time.perf_counter() - started, cpu() - before
+        say(f"{len(singles)} separate builds, one per core: {wall:8.1f} s wall {used:8.1f} s CPU  (sum of their "
+            f"times {sum(times):.1f} s, slowest {max(times):.1f} s)")
+        started, before = time.perf_counter(), cpu()
+        for single in singles:
+            board(single, *extra)
+        say(f"{len(singles)} separate no-change rebuilds:  {time.perf_counter() - started:8.1f} s wall "
+            f"{cpu() - before:8.1f} s CPU")
         say(f"  {load()} at the end")
         sizes = sum(f.stat().st_size for f in (street / "site").rglob("*") if f.is_file())
         say(f"  street site: {sizes / 1e6:.0f} MB in {sum(1 for _ in (street / 'site').rglob('*'))} files")

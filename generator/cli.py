@@ -491,7 +491,7 @@ def _build_street(args: argparse.Namespace) -> int:
     site_dir = args.site_dir.resolve() if args.site_dir else None
     try:
         site = build_street(root, args.as_of or now_shanghai(), report, posters=not args.no_posters, site_dir=site_dir,
-                            only=args.community, say=print_progress)
+                            only=args.community, say=print_progress, clock=args.as_of)
     except TargetRefused as exc:
         print_messages(report)
         print(f"board：{exc}", file=sys.stderr)

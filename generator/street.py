@@ -29,12 +29,14 @@ from urllib.parse import quote
 
 import yaml
 
-from generator import urls
+from generator import unchanged, urls
 from generator.buildcache import CACHE_DIR, BuildCache
 from generator.incremental import ArticleChecker
 from generator.messages import Message, Report
 from generator.settings import PACKAGE_TEMPLATES
+from generator.shorturls import REGISTRY
 from generator.timeutil import beijing
+from generator.unchanged import Stamp
 
 COMMUNITIES = "communities"
 CONFIG = "mkdocs.yml"
@@ -336,6 +338,7 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     key: str | None = None  # site_key of the site built (or kept)
     reused: bool = False  # the site online was kept: nothing it is made from changed
+    moment: str | None = None  # the next moment an article of it changes by itself (generator.unchanged)
 
 
 def _check_one(root: str, community_id: str, as_of: datetime) -> Outcome:
@@ -371,8 +374,11 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
     check_outputs(board, report)
     if not report.ok:
         return Outcome(community_id, False, report.messages)
+    from generator.unchanged import Stamp, next_moment
+
     posters = posters and settings.posters
     key = site_key(board, posters)
+    moment = next_moment(board.articles, board.as_of)
     if kept is not None and key == kept_key:
         try:
             _link_tree(Path(kept), Path(out))
@@ -384,7 +390,11 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
         else:
             board.cache.count("site.reused")
             board.cache.save_stats()
-            return Outcome(community_id, True, report.messages, {"published": len(board.published)}, key, reused=True)
+            # MkDocs' warnings about the pages kept are said again, as a single community's build says them
+            last = Stamp.load(settings.config_file.parent)
+            said = [m for m in stamp_messages(last) if m.code.startswith("mkdocs.")] if last is not None else []
+            return Outcome(community_id, True, report.messages + said, {"published": len(board.published)}, key,
+                           reused=True, moment=moment)
     from generator.mkdocs_plugin import render_site  # MkDocs and the theme: imported only when there is a site to render
 
     try:
@@ -392,7 +402,8 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
     except OSError as exc:
         report.error(f"{COMMUNITIES}/{community_id}/{CONFIG}", 1, machine_fault(exc, Path(out)), code="build.machine")
         ok = False
-    return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)}, key)
+    return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)}, key,
+                   moment=moment)
 
 
 # -- an unchanged community is not built again ------------------------------------------------------
@@ -536,9 +547,11 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(inner: int = 1) -> None:
     """A worker ends when the build is killed (Linux), rather than writing on into a staging folder
-    the next build clears; elsewhere the next build clears it all the same."""
+    the next build clears; elsewhere the next build clears it all the same. Its own article pool
+    (generator.workers) gets the cores left over (`inner`): communities in parallel already use them."""
+    os.environ.setdefault("BOARD_WORKERS", str(inner))
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
@@ -555,10 +568,13 @@ def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str
     with a traceback; the street's site online stays as it was."""
     from concurrent.futures.process import BrokenProcessPool
 
-    workers = min(len(jobs), os.cpu_count() or 1)
+    from generator.workers import _cores
+
+    workers = min(len(jobs), _cores())
     if workers <= 1:
         return [task(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+    inner = max(1, _cores() // workers)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(inner,)) as pool:
         futures = [pool.submit(task, *job) for job in jobs]
         outcomes = []
         for job, future in zip(jobs, futures):
@@ -595,11 +611,19 @@ def check_street(root: Path, as_of: datetime, report: Report) -> dict[str, int] 
 
 
 def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, site_dir: Path | None = None,
-                 only: str | None = None, say: Callable[[str], None] = lambda text: None) -> Path | None:
+                 only: str | None = None, say: Callable[[str], None] = lambda text: None,
+                 clock: datetime | None = None) -> Path | None:
     """Build every community (or `only` one, the others kept as they are) into one staging folder,
     write the portal, and swap the whole street site in at once: a failed community leaves the
-    street's site exactly as it was. The site folder on success, None (with messages) otherwise."""
-    from generator.output import StagedBuild
+    street's site exactly as it was. The site folder on success, None (with messages) otherwise.
+    `clock` is the --as-of asked (None: now), as a single community's no-change stamp keys it.
+
+    A community none of whose inputs changed since its site online was made (its no-change stamp,
+    generator.unchanged, with the street's articles among its inputs) is not loaded at all: its files
+    are linked into the new street site and its last build's messages said again. When that holds for
+    every community and the portal's own inputs, nothing is written."""
+    from generator.output import StagedBuild, build_lock, clear_leftovers
+    from generator.timeutil import iso
 
     street = load_street(root, report, site_dir)
     if street is None or not street.ids or not report.ok:
@@ -608,25 +632,37 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
     if not report.ok:
         return None
     target = street.settings.site_dir
+    wanted = street.ids if only is None else [only]
+    stamps = {c: _look(root, c, target, as_of, clock, posters) for c in wanted}
+    portal = _portal_stamp(street, target, as_of, clock, posters)
+    if all(isinstance(v, Stamp) for v in stamps.values()) and portal[0]:
+        with build_lock(target, on_wait=lambda: say("另一个生成任务正在进行，等它完成……")):
+            clear_leftovers(target)  # what a killed build left beside the site goes, as with every build
+        report.extend(_unique([m for c, stamp in stamps.items() for m in _said_again(root, c, stamp)]))
+        say(f"没有改动：{len(wanted)} 个社区（按 {beijing(as_of, 'minute')} 计算）都和上次生成时一样，网站保持原样。")
+        return target
     staged = StagedBuild(target, on_wait=lambda: say("另一个生成任务正在进行，等它完成……"))
     staging = staged.start()
     try:
         online = read_sites(root, target)  # read under the build lock: the sites online now
-        todo, keys = [], {}
+        todo, keys, said = [], {}, []
         for community_id in street.ids:
             kept = target / community_id
-            if only is not None and community_id != only:
+            stamp = stamps.get(community_id)
+            if stamp is None or isinstance(stamp, Stamp):
                 if (kept / urls.BOARD_JSON).is_file():
                     _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
                     if community_id in online:
                         keys[community_id] = online[community_id]
+                if isinstance(stamp, Stamp):
+                    said += _said_again(root, community_id, stamp)
             else:
                 known = community_id in online and (kept / urls.BOARD_JSON).is_file()
                 todo.append((str(root), community_id, str(staging / community_id), as_of, posters,
                              str(kept) if known else None, online.get(community_id)))
         say(f"正在生成 {len(todo)} 个社区的网站（按 {beijing(as_of, 'minute')} 计算）……")
         outcomes = run_each(_build_one, todo, say)
-        report.extend(_unique([m for o in outcomes for m in o.messages]))
+        report.extend(_unique(said + [m for o in outcomes for m in o.messages]))
         if not all(o.ok for o in outcomes) or not report.ok:
             staged.abandon()
             return None
@@ -637,9 +673,74 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
         raise
     keys.update({o.community_id: o.key for o in outcomes if o.key})
     write_sites(root, target, keys)
+    for outcome in outcomes:  # each community built (or kept by its key) stamped, as a single build stamps itself
+        key, roots, inputs, folder = stamps[outcome.community_id]
+        inputs.update(unchanged.snapshot([r for r in roots if r.name == REGISTRY], inputs))  # the build writes it
+        Stamp(key, inputs, [str(r) for r in roots], iso(as_of), outcome.moment, outcome.counts.get("published", 0),
+              [_as_list(m) for m in outcome.messages], unchanged.marker_id(target / outcome.community_id)).save(folder)
+    key, roots, inputs = portal[1:]
+    Stamp(key, inputs, [str(r) for r in roots], iso(as_of), None, 0, [], unchanged.marker_id(target)).save(root)
     if only is None:
         prune_parses(root)
     return target
+
+
+def _look(root: Path, community_id: str, target: Path, as_of: datetime, clock: datetime | None, posters: bool):
+    """A community's last stamp when nothing it is made from changed since (it is kept as it is);
+    otherwise (stamp key, input roots, their snapshot now, its folder) for the stamp of this build.
+    The snapshot is taken before the build reads them: a file saved meanwhile is a change next time."""
+    from generator.settings import load_settings
+
+    folder = community_config(root, community_id).parent
+    settings = load_settings(community_config(root, community_id), Report(), target / community_id)
+    if settings is None:
+        return (None, [], {}, folder)
+    key = unchanged.build_key(settings.config_file, target / community_id, clock, posters and settings.posters)
+    stamp = Stamp.load(folder)
+    if stamp is not None and unchanged.unchanged(stamp, key, target / community_id, as_of, folder):
+        return stamp
+    roots = unchanged.input_roots(settings) + [settings.street.content_dir]  # and the street's articles
+    return (key, roots, unchanged.snapshot(roots, stamp.inputs if stamp else None), folder)
+
+
+def _portal_stamp(street: Street, target: Path, as_of: datetime, clock: datetime | None, posters: bool):
+    """(unchanged?, key, roots, snapshot) of the portal's own inputs: the street's settings and templates,
+    the list of communities (their own are in their stamps)."""
+    from generator.buildcache import digest
+
+    key = digest("street-portal", unchanged.build_key(street.settings.config_file, target, clock, posters), street.ids)
+    roots = [street.settings.config_file, street.settings.templates_dir / "street"]
+    stamp = Stamp.load(street.root)
+    same = stamp is not None and unchanged.unchanged(stamp, key, target, as_of, street.root)
+    return same, key, roots, unchanged.snapshot(roots, stamp.inputs if stamp else None)
+
+
+def _said_again(root: Path, community_id: str, stamp: Stamp) -> list[Message]:
+    """A kept community: its last build's messages, to be said again (as a single community's no-change
+    build does); its stats say it was kept (tests and the bench read them)."""
+    cache = BuildCache(community_config(root, community_id).parent)
+    cache.count("site.reused")
+    cache.count("build.unchanged")
+    cache.save_stats()
+    return stamp_messages(stamp)
+
+
+def _as_list(message: Message) -> list:
+    return [message.path, message.line, message.text, message.level.value, message.code]
+
+
+def stamp_messages(stamp: Stamp) -> list[Message]:
+    """The messages a stamp keeps (a street's stamps keep them whole; a single build's, as lines)."""
+    from generator.messages import Level
+
+    found = []
+    for entry in stamp.messages:
+        try:
+            path, line, text, level, code = entry
+            found.append(Message(str(path), int(line), str(text), Level(level), str(code)))
+        except (TypeError, ValueError):
+            continue
+    return found
 
 
 def prune_parses(root: Path) -> None:

@@ -25,14 +25,17 @@ TWO = "content/notices/2026-11-22-燃气管道更新改造.md"  # a street notic
 
 def build(root: Path, *args: str, as_of: str = AS_OF) -> dict[str, bool]:
     """Build the street; for each community, whether its site online was kept (not built again)."""
+    return {c: "site.reused" in stats for c, stats in build_stats(root, *args, as_of=as_of)[0].items()}
+
+
+def build_stats(root: Path, *args: str, as_of: str = AS_OF) -> tuple[dict[str, dict], list[str]]:
+    """Build the street: what each community's build counted, and the warnings said."""
     result = run_board(root, "build", "--no-posters", "--as-of", as_of, *args, env=ENV)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "内部出错" not in result.stderr
-    reused = {}
-    for community in STREET_IDS:
-        stats = json.loads((root / "communities" / community / ".cache" / "build" / "last-build.json").read_text("utf-8"))
-        reused[community] = stats.get("site.reused", 0) == 1
-    return reused
+    stats = {c: json.loads((root / "communities" / c / ".cache" / "build" / "last-build.json").read_text("utf-8"))
+             for c in STREET_IDS}
+    return stats, [line for line in result.stderr.splitlines() if "警告：" in line]
 
 
 def files(site: Path) -> dict[str, tuple[int, int]]:
@@ -64,9 +67,15 @@ def street(built: Path, tmp_path: Path) -> Path:
 
 
 def test_nothing_changed_nothing_rebuilt(street: Path) -> None:
+    """In a copy of the built street (the no-change stamps name the old folder) each community is
+    loaded and found the same (its site's key); the next build loads none of them (each one's
+    no-change stamp holds). Neither writes a file."""
     before = {c: files(street / "site" / c) for c in STREET_IDS}
     hashes = tree_hash(street / "site")
     assert all(build(street).values())
+    assert {c: files(street / "site" / c) for c in STREET_IDS} == before
+    stats, _ = build_stats(street)
+    assert all(s == {"build.unchanged": 1, "site.reused": 1} for s in stats.values()), stats  # nothing else counted
     assert {c: files(street / "site" / c) for c in STREET_IDS} == before
     assert tree_hash(street / "site") == hashes
 
@@ -102,3 +111,23 @@ def test_street_article_rebuilds_the_communities_it_names(street: Path, tmp_path
     portal = (street / "site" / "index.html").read_text(encoding="utf-8")
     assert "2026-11-26 10:05" in portal or "10:05" in portal
     assert_same_as_clean(street, tmp_path, as_of=later)
+
+
+def test_a_kept_community_says_its_mkdocs_warnings_again(street: Path) -> None:
+    """MkDocs' link warnings of a community's last build are said again, word for word and once,
+    when its site is kept, whether nothing changed (its no-change stamp) or only the clock moved
+    (its site's key), as a single community's no-change build says them."""
+    config = street / "communities" / "xingfuli" / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nvalidation:\n  anchors: warn\n", encoding="utf-8")
+    article = street / "communities" / "xingfuli" / "content" / "notices" / "2026-11-23-周末义诊.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n详见[楼道清理](2026-11-21-楼道堆物清理.md#没有这一节)。\n"
+                       "\n还有[这里](2026-11-21-楼道堆物清理.md#也没有)。\n", encoding="utf-8")
+    stats, said = build_stats(street)
+    assert [c for c in STREET_IDS if "site.reused" not in stats[c]] == ["xingfuli"]
+    anchors = [line for line in said if "没有这一节" in line or "也没有" in line]
+    assert len(anchors) == 2 and all(line.startswith("communities/xingfuli/content/notices/2026-11-23-周末义诊.md:")
+                                     for line in anchors), said
+    stats, again = build_stats(street)
+    assert all(s.get("build.unchanged") == 1 for s in stats.values()) and again == said
+    stats, later = build_stats(street, as_of="2026-11-26 10:05")
+    assert all("site.reused" in s and "build.unchanged" not in s for s in stats.values()) and later == said
