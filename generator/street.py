@@ -339,6 +339,7 @@ class Outcome:
     key: str | None = None  # site_key of the site built (or kept)
     reused: bool = False  # the site online was kept: nothing it is made from changed
     moment: str | None = None  # the next moment an article of it changes by itself (generator.unchanged)
+    manifest: dict | None = None  # what its folder holds now (generator.output.recycle), for the next build
 
 
 def _check_one(root: str, community_id: str, as_of: datetime) -> Outcome:
@@ -357,10 +358,14 @@ def _check_one(root: str, community_id: str, as_of: datetime) -> Outcome:
 
 
 def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters: bool,
-               kept: str | None = None, kept_key: str | None = None) -> Outcome:
+               kept: str | None = None, kept_key: str | None = None, previous: dict | None = None,
+               online: dict | None = None) -> Outcome:
     """Build one community into `out`. When everything its site is made from is as it was for the
     site online at `kept` (the same key), that site's files are linked into `out` instead, and only
-    the files that carry the build's time are made again."""
+    the files that carry the build's time are made again. Otherwise `out` is brought up to date:
+    it holds an earlier build of this community described by `previous` (generator.output.recycle),
+    or is made afresh. The outcome's manifest describes `out` for the next build (`online`: the
+    kept site's, whose files `out` then shares)."""
     from generator.cli import check_outputs
     from generator.load import load_board
     from generator.output.faults import machine_fault
@@ -379,14 +384,16 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
     posters = posters and settings.posters
     key = site_key(board, posters)
     moment = next_moment(board.articles, board.as_of)
+    from generator.output.swap import remove_tree
+    from generator.output.writer import Tree
+
     if kept is not None and key == kept_key:
         try:
             _link_tree(Path(kept), Path(out))
-            restamp(board, Path(out), posters)
+            restamp(board, Path(out), posters)  # its files replaced (their time moves: the manifest no longer matches)
         except OSError:  # the online copy could not be read whole: build it again
-            from generator.output.swap import remove_tree
-
             remove_tree(Path(out))
+            previous = None
         else:
             board.cache.count("site.reused")
             board.cache.save_stats()
@@ -394,16 +401,20 @@ def _build_one(root: str, community_id: str, out: str, as_of: datetime, posters:
             last = Stamp.load(settings.config_file.parent)
             said = [m for m in stamp_messages(last) if m.code.startswith("mkdocs.")] if last is not None else []
             return Outcome(community_id, True, report.messages + said, {"published": len(board.published)}, key,
-                           reused=True, moment=moment)
+                           reused=True, moment=moment, manifest=online)
     from generator.mkdocs_plugin import render_site  # MkDocs and the theme: imported only when there is a site to render
 
+    if previous is None and os.path.lexists(out):  # an earlier tree nobody described: made afresh
+        remove_tree(Path(out))
+    tree = Tree(previous)
     try:
-        ok = render_site(board, Path(out), posters=posters, report=report)
+        Path(out).mkdir(exist_ok=True)
+        ok = render_site(board, Path(out), posters=posters, report=report, tree=tree)
     except OSError as exc:
         report.error(f"{COMMUNITIES}/{community_id}/{CONFIG}", 1, machine_fault(exc, Path(out)), code="build.machine")
         ok = False
     return Outcome(community_id, ok and report.ok, report.messages, {"published": len(board.published)}, key,
-                   moment=moment)
+                   moment=moment, manifest=tree.manifest)
 
 
 # -- an unchanged community is not built again ------------------------------------------------------
@@ -622,7 +633,7 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
     generator.unchanged, with the street's articles among its inputs) is not loaded at all: its files
     are linked into the new street site and its last build's messages said again. When that holds for
     every community and the portal's own inputs, nothing is written."""
-    from generator.output import StagedBuild, build_lock, clear_leftovers
+    from generator.output import StagedBuild, build_lock, clear_leftovers, remove_tree
     from generator.timeutil import iso
 
     street = load_street(root, report, site_dir)
@@ -641,33 +652,43 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
         report.extend(_unique([m for c, stamp in stamps.items() for m in _said_again(root, c, stamp)]))
         say(f"没有改动：{len(wanted)} 个社区（按 {beijing(as_of, 'minute')} 计算）都和上次生成时一样，网站保持原样。")
         return target
-    staged = StagedBuild(target, on_wait=lambda: say("另一个生成任务正在进行，等它完成……"))
+    # The street's site replaced last time is this build's staging folder (generator.output.recycle):
+    # a rebuilt community brings its own folder up to date, a kept one is linked to the site online.
+    staged = StagedBuild(target, on_wait=lambda: say("另一个生成任务正在进行，等它完成……"), recycle=True)
     staging = staged.start()
     try:
         online = read_sites(root, target)  # read under the build lock: the sites online now
-        todo, keys, said = [], {}, []
+        online_files = (staged._online[1] or {}).get("files") if isinstance(staged._online[1], dict) else None
+        todo, keys, said, manifest = [], {}, [], {}
+        _clear_strays(staging, street.ids)
         for community_id in street.ids:
             kept = target / community_id
             stamp = stamps.get(community_id)
             if stamp is None or isinstance(stamp, Stamp):
                 if (kept / urls.BOARD_JSON).is_file():
                     _link_tree(kept, staging / community_id)  # unchanged: the same files, linked, not copied
+                    manifest.update(_within(online_files, community_id, inside=False))
                     if community_id in online:
                         keys[community_id] = online[community_id]
+                elif os.path.lexists(staging / community_id):
+                    remove_tree(staging / community_id)
                 if isinstance(stamp, Stamp):
                     said += _said_again(root, community_id, stamp)
             else:
                 known = community_id in online and (kept / urls.BOARD_JSON).is_file()
                 todo.append((str(root), community_id, str(staging / community_id), as_of, posters,
-                             str(kept) if known else None, online.get(community_id)))
+                             str(kept) if known else None, online.get(community_id),
+                             _within(staged.previous, community_id) or None, _within(online_files, community_id) or None))
         say(f"正在生成 {len(todo)} 个社区的网站（按 {beijing(as_of, 'minute')} 计算）……")
         outcomes = run_each(_build_one, todo, say)
         report.extend(_unique(said + [m for o in outcomes for m in o.messages]))
         if not all(o.ok for o in outcomes) or not report.ok:
             staged.abandon()
             return None
+        for outcome in outcomes:
+            manifest.update({f"{outcome.community_id}/{p}": v for p, v in (outcome.manifest or {}).items()})
         write_portal(street, staging, as_of)
-        staged.finish()
+        staged.finish(manifest)
     except BaseException:
         staged.abandon()
         raise
@@ -683,6 +704,25 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
     if only is None:
         prune_parses(root)
     return target
+
+
+def _within(manifest: dict | None, community_id: str, inside: bool = True) -> dict:
+    """A community's part of the street's manifest (path -> [sig, size, mtime]): its own paths
+    (inside) or as the street names them."""
+    prefix = community_id + "/"
+    if not manifest:
+        return {}
+    return {(p[len(prefix):] if inside else p): v for p, v in manifest.items() if p.startswith(prefix)}
+
+
+def _clear_strays(staging: Path, ids: list[str]) -> None:
+    """A recycled street folder keeps only the communities' folders and the portal's files: a
+    community removed from the street goes."""
+    from generator.output import MARKER, remove_tree
+
+    for entry in os.scandir(staging):
+        if entry.name not in ids and entry.name not in (urls.PORTAL, MARKER):
+            remove_tree(Path(entry.path)) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
 
 
 def _look(root: Path, community_id: str, target: Path, as_of: datetime, clock: datetime | None, posters: bool):
@@ -762,25 +802,50 @@ def prune_parses(root: Path) -> None:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    """The same files under a new folder tree: hard links (copies where the file system has none).
-    A walk of our own, not shutil.copytree: no copystat per folder, a scandir per folder."""
-    target.mkdir()
+    """`target` made a tree of hard links to `source`'s files (copies where the file system has none).
+    `target` may hold an earlier tree (a recycled folder): a file already linked to the same one
+    (the same inode) is left, any other entry replaced, what `source` does not have removed, so a
+    community kept build after build costs a walk of folders, not a write per file. Our own walk,
+    not shutil.copytree: no copystat per folder, a scandir per folder, inodes from the folder entries."""
+    from generator.output.swap import remove_tree
+
+    def drop(entry) -> None:
+        remove_tree(Path(entry.path)) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+
+    if os.path.islink(target) or (os.path.lexists(target) and not os.path.isdir(target)):
+        os.unlink(target)
+    target.mkdir(exist_ok=True)
     folders = [(source, target)]
     while folders:
         src, dst = folders.pop()
+        with os.scandir(dst) as entries:
+            there = {entry.name: entry for entry in entries}
         with os.scandir(src) as entries:
             for entry in entries:
+                have = there.pop(entry.name, None)
                 made = os.path.join(dst, entry.name)
                 if entry.is_dir(follow_symlinks=False):
-                    os.mkdir(made)
+                    if have is not None and not have.is_dir(follow_symlinks=False):
+                        drop(have)
+                        have = None
+                    if have is None:
+                        os.mkdir(made)
                     folders.append((Path(entry.path), Path(made)))
-                elif entry.is_symlink():
+                    continue
+                if have is not None:
+                    if (not entry.is_symlink() and have.is_file(follow_symlinks=False)
+                            and have.inode() == entry.inode()):
+                        continue  # the very same file already
+                    drop(have)
+                if entry.is_symlink():
                     os.symlink(os.readlink(entry.path), made)
                 else:
                     try:
                         os.link(entry.path, made)
                     except OSError:  # a file system without hard links
                         shutil.copy2(entry.path, made)
+        for leftover in there.values():
+            drop(leftover)
 
 
 # -- the portal ----------------------------------------------------------------------------------------
@@ -836,7 +901,7 @@ def write_portal(street: Street, site: Path, as_of: datetime) -> None:
         office=street.office, site_name=street.settings.site_name, communities=communities, notices=notices,
         as_of=beijing(as_of, "minute"), contact=street.settings.contact, beian=street.settings.beian,
         police_beian=street.settings.police_beian)
-    writer = SiteWriter(site)
+    writer = SiteWriter(site, previous={})  # {}: a file there already is replaced by a new one, never written into
     writer.write_text(urls.PORTAL, html, Owner("街道总页面（各社区公告栏的入口）"))
     mark_site(writer)
 
