@@ -133,3 +133,37 @@ def test_reading_time_counts_chinese_characters() -> None:
     assert parse_body("字" * 3000).minutes == 10
     assert parse_body("字" * 300).minutes == 1
     assert parse_body("```\n" + "字" * 3000 + "\n```\n<script>" + "字" * 3000 + "</script>").minutes == 10
+
+
+def test_the_single_community_check_cases_inside_a_street(tmp_path: Path) -> None:
+    """The check cases above (run on a single community) hold for a community of a street project
+    too, and for the street's own articles, in one `board check` of the whole street: each message
+    names the file from the street's folder, a street article's message is said once (not once per
+    community it is checked for), and clean files say nothing."""
+    from conftest import make_board_project
+
+    street = make_board_project("street", tmp_path / "street", with_content=False)
+    own, root = street.prefix + "content/", "content/"
+    street.write("a.md", GOOD.replace("author:", "expire: 2026-12-01\nauthor:"))
+    street.write("notices/同名.md", GOOD)
+    street.write("law/同名.md", GOOD.replace("type: notice", "type: law"))
+    (street.content / "windows.md").write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
+    (street.content / "记事本.md").write_bytes(GOOD.replace("测试通知", "记事本通知").encode("gbk"))
+    street.write("_templates/模板.md", "不是文章")
+    street.write(".notes/x.md", "不是文章")
+    write_article(street.root, "notices/街道通知.md", GOOD.replace("测试通知", "街道测试通知")
+                  .replace("author:", "expire: 2026-12-01\nauthor:"))
+    (street.root / "content" / "街道记事本.md").write_bytes(GOOD.replace("测试通知", "街道记事本").encode("gbk"))
+    result = run_board(street.root, "check", "--as-of", "2026-11-26")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = messages(result.stderr)
+    unknown = "警告：不认识的设置“expire”，这一行不会起作用。是不是想写 expires？"
+    assert found.count((own + "a.md", 5, unknown)) == 1
+    assert found.count((root + "notices/街道通知.md", 5, unknown)) == 1  # checked in three communities, said once
+    lines = result.stderr.splitlines()
+    duplicate = [line for line in lines if "重复" in line and "同名.md" in line]  # one file's line names the other
+    assert len(duplicate) == 1 and own + "notices/同名.md" in duplicate[0] and own + "law/同名.md" in duplicate[0], result.stderr
+    for gbk in (own + "记事本.md", root + "街道记事本.md"):
+        said = [line for line in lines if line.startswith(gbk + ":")]
+        assert len(said) == 1 and "GBK" in said[0] and "UTF-8" in said[0], result.stderr
+    assert not [m for m in found if "windows.md" in m[0] or "模板.md" in m[0] or "x.md" in m[0]], result.stderr
