@@ -322,11 +322,20 @@ def _bad_reference(match: re.Match) -> bool:
 def parse_yaml(yaml_text: str, raw: RawArticle, report: Report) -> dict[str, Any] | None:
     """Safe-load the front matter, reporting syntax errors at their line in the file."""
     offset = 2  # the YAML starts on line 2 of the file
+    if CONTROL.search(yaml_text):  # raw: YAML would end the line at U+2028 or NEL and blame the next one, or stop at the first
+        lines = yaml_text.split("\n")
+        for number, line in enumerate(lines):
+            if CONTROL.search(line):
+                report.error(raw.source, offset + number, f"这一行有看不见的控制字符（{describe(line)}，常见于从 Word、WPS 或网页粘贴的内容），"
+                             "信息块读不准。请删掉这一行，重新用键盘输入。", code="frontmatter.control_character")
+                raw.slips += 1
+                lines[number] = CONTROL.sub("", line)
+        yaml_text = "\n".join(lines)
     slips = find_slips(yaml_text)
     for slip in slips:
         report.error(raw.source, offset + slip.line - 1, slip.text, code=slip.code)
     if slips:  # read the text as it was meant, so the rest of the file is checked in this run too
-        raw.slips = len(slips)
+        raw.slips += len(slips)
         yaml_text = repair(yaml_text, slips)
     for number, line in enumerate(yaml_text.split("\n"), start=offset):
         if "\t" in line[: len(line) - len(line.lstrip())]:

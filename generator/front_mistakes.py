@@ -147,7 +147,34 @@ def _slip(number: int, line: str, previous: str) -> Slip | None:
         else:
             text = f"列表的这一项“-{item}”减号后面少了空格，会被当成一段文字。请写成“- {item}”（英文减号后加一个空格）。"
         return Slip(number, "frontmatter.list_no_space", text, f"{match.group('lead')}- {item}")
-    return None
+    return _tab_slip(number, line)
+
+
+_TAB_LEAD = re.compile(r"^ *\t[ \t]*")
+_TAB_AFTER_KEY = re.compile(r"^(?P<key>[ ]*(?:- +)?[^\s:#\"'][^:#\"']*:)[ ]*\t[ \t]*")
+_TAB_END = re.compile(r"[ ]*\t[ \t]*(?P<comment>#.*)?$")  # left at the end, or before a comment
+
+
+def _tab_slip(number: int, line: str) -> Slip | None:
+    """A Tab key pressed to indent, to line values up after the colon, or left at the end (or before a
+    comment): PyYAML stops at the first and names none of the others. A tab inside quotes is text."""
+    fixed = line
+    lead = _TAB_LEAD.match(fixed)
+    if lead:
+        fixed = lead.group().replace("\t", "  ") + fixed[lead.end():]
+    after = _TAB_AFTER_KEY.match(fixed)
+    if after:
+        fixed = after.group("key") + " " + fixed[after.end():]
+    end = _TAB_END.search(fixed)
+    if end:
+        fixed = fixed[:end.start()] + (" " + end.group("comment") if end.group("comment") else "")
+    if fixed == line:
+        return None
+    if lead:
+        return Slip(number, "frontmatter.tab_indent", "这一行开头用了制表符（Tab 键），读不出来。请只用英文空格缩进："
+                    "名称顶格写，下一层的项目（如 event 下面的 start）用两个英文空格缩进。", fixed)
+    return Slip(number, "frontmatter.tab", "这一行用了制表符（Tab 键），读不出来。请把它换成一个英文空格"
+                "（写成“名称: 内容”）；行末的 Tab 直接删掉。", fixed)
 
 
 def repair(text: str, slips: list[Slip]) -> str:

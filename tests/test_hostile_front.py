@@ -50,6 +50,8 @@ def _cases() -> dict[str, str]:
     for n, (lines, _, _, _) in enumerate(OWN_LINES):
         files[f"own-line-{n}.md"] = HEAD + lines + "summary: 摘要\n---\n\n正文。\n"
     files["references.md"] = HEAD + "---\n\n" + "\n\n".join(line for line, _ in REFERENCE_LINES) + "\n"
+    files["tabs.md"] = ("---\ntitle: 标题\ntype: science\t# 注释\ndate:\t2026-13-20\nsummary:\t\t摘要\t\nauthor: \"甲\t乙\"\n"
+                        "event:\n\tstart: 2026-12-01\n\tend: 明天\n---\n\n正文。\n")
     files["float-date.md"] = "---\ntitle: 标题\ntype: science\ndate: 2026.1120\n---\n\n正文。\n"
     return files
 
@@ -188,15 +190,22 @@ OWN_LINES = [  # (front matter lines after HEAD (line 5 on), code, line, level)
     ("\"\": 关于停水的通知\n", "frontmatter.empty_key", 5, W),
     ("? \n: 关于停水的通知\n", "frontmatter.empty_key", 5, W),
     ("null: 关于停水的通知\n", "frontmatter.empty_key", 5, W),
+    ("author: 冬季\u2028防火\n", "frontmatter.control_character", 5, E),  # YAML breaks the line there: was line 6
+    ("author: 冬季\x85防火\n", "frontmatter.control_character", 5, E),
+    ("author: 冬季\u00ad防\u200d火\u00a0提醒\n", None, 0, E),  # soft hyphen, joiner, NBSP: text as pasted, no message
+    ("author: ‘冬季’防火“提醒”\n", None, 0, E),  # smart quotes are text
     ("标题:\n", "frontmatter.unknown_key", 5, W),
     ("true: 是\n", "frontmatter.unknown_key", 5, W),  # a key YAML reads as True: was line 1
 ]
 
 
-@pytest.mark.parametrize("n", range(len(OWN_LINES)), ids=[c[1] + ":" + c[0][:20] for c in OWN_LINES])
+@pytest.mark.parametrize("n", range(len(OWN_LINES)), ids=[f"{c[1]}:{c[0][:20]}" for c in OWN_LINES])
 def test_each_key_and_item_is_reported_on_its_own_line(n: int, checked) -> None:
     _, code, line, level = OWN_LINES[n]
     articles, report = checked
+    if code is None:
+        assert not [m for m in report.messages if m.path == f"content/own-line-{n}.md"] and f"own-line-{n}.md" in articles
+        return
     assert_message(report, f"content/own-line-{n}.md", line, code, level)
     assert not [m for m in report.messages if m.path == f"content/own-line-{n}.md" and m.line == 1]
 
@@ -226,6 +235,15 @@ def test_references_to_invisible_characters_are_dropped_on_their_line(checked) -
         assert not re.search(r"&#(x0*(fffe|d800|110000|fdd0|1ffff|202e|d)|0*(1|0|9{9,}));", shown, re.I), text
     for kept in ("欧元\u20ac与\u2026号\ufffd", "甲乙", "戊己", "九位", "&amp;#1;"):
         assert kept in article.body_html, kept
+
+
+def test_every_tab_and_the_mistakes_behind_them_in_one_run(checked) -> None:
+    """PyYAML stopped at the first tab; each is now named on its line and the rest of the file still checked."""
+    articles, report = checked
+    found = sorted((m.line, m.code) for m in report.messages if m.path == "content/tabs.md")
+    assert found == [(3, "frontmatter.tab"), (4, "date.unreadable"), (4, "frontmatter.tab"), (5, "frontmatter.tab"),
+                     (8, "frontmatter.tab_indent"), (9, "date.unreadable"), (9, "frontmatter.tab_indent")], found
+    assert "tabs.md" not in articles
 
 
 INVISIBLE_TITLES = ["\u200b\u200b", "\u3000\u200d\u3000", "\ufeff", "\u2060\u00ad"]
