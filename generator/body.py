@@ -60,6 +60,7 @@ class ParsedBody:
     attributes: list[TextBlock] = field(default_factory=list)  # published attribute values (alt, href...)
     summary: str = ""  # the first real paragraph, whole
     text: str = ""  # all published text
+    search_text: str = ""  # html_to_text(safe_html), from the same walk
     problem: tuple[int, str] | None = None  # (line, what) when the body cannot be parsed
     page: PageParts | None = None  # what the site's page is filled from (None: MkDocs renders it again)
 
@@ -103,7 +104,8 @@ def parse_body(body: str) -> ParsedBody:
     published = written if safe_html == html else _walk(body, safe_html)
     return ParsedBody(html=html, safe_html=safe_html, links=written.links, unsafe=written.finder.found,
                       blocks=published.blocks, attributes=published.attributes, summary=published.summary,
-                      text="\n".join(b.text for b in published.blocks), page=page)
+                      text="\n".join(b.text for b in published.blocks), search_text=_search_text(published.parts),
+                      page=page)
 
 
 def _walk(body: str, html: str) -> "_Walker":
@@ -178,6 +180,7 @@ class _Walker(Walker):
         self.link_text: list[str] | None = None
         self.pending_link: tuple[str, int] | None = None
         self.paragraph: list[str] | None = None  # text of the <p> being read, while no summary yet
+        self.parts: list[str] = []  # the search text's pieces, as _Text collects them (one walk, not two)
 
     # -- blocks ---------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -198,6 +201,8 @@ class _Walker(Walker):
             self.attributes.append(TextBlock(value, (0,), (line,)))
 
     def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS:
+            self.parts.append("\n")
         values = {name: value or "" for name, value in attrs}
         raw = self.get_starttag_text() or ""
         found = self.finder.check(tag, attrs)
@@ -230,6 +235,7 @@ class _Walker(Walker):
 
     def end(self, tag: str) -> None:
         if tag in BLOCKS:
+            self.parts.append("\n")
             self._flush()
         if tag == "a" and self.pending_link is not None:
             target, title = self.pending_link
@@ -252,6 +258,7 @@ class _Walker(Walker):
             self._attribute_text(data, self.locate.line())  # ruby annotations: checked on their own
 
     def text(self, data: str) -> None:
+        self.parts.append(data)
         stripped = data.strip()
         if stripped:
             needle = stripped.split("\n", 1)[0][:24]
@@ -293,5 +300,9 @@ class _Text(Walker):
 
 
 def html_to_text(html: str) -> str:
-    text = "".join(_Text().walk(html).parts).replace("\u00b6", "")  # drop heading permalink marks
+    return _search_text(_Text().walk(html).parts)
+
+
+def _search_text(parts: list[str]) -> str:
+    text = "".join(parts).replace("\u00b6", "")  # drop heading permalink marks
     return re.sub(r"\n\s*\n+", "\n", re.sub(r"[ \t\u3000]+", " ", text)).strip()

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.body import html_to_text
 from generator.body_checks import check_body
 from generator.content import EMPTY_KEY, RawArticle
 from generator.front_mistakes import is_invisible, looks_like_draft
@@ -171,7 +170,7 @@ class _Checker:
         return Article(
             source=self.raw.source, src_uri=self.raw.src_uri, path=self.raw.path, slug=slug,
             title=title, type=type_, date=date, body=body, body_html=parsed.parsed.safe_html, page=parsed.parsed.page,
-            text=html_to_text(parsed.parsed.safe_html),
+            text=parsed.parsed.search_text,
             minutes=parsed.parsed.minutes, summary=summary or cut_summary(parsed.parsed.summary, MAX_SUMMARY) or title,
             expires=expires, author=author, category=category, tags=tags, cover=cover,
             pinned=pinned, urgent=urgent, draft=draft, event=event, poster=poster, consent=consent, share=share,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from generator.buildcache import BuildCache, code_version, digest, tree_digest
 from generator.checks import check_article_timed, is_unpublished
@@ -45,7 +45,8 @@ class ArticleChecker:
     """Reads and checks article files, reusing a kept result for a file whose bytes did not change."""
 
     def __init__(self, cache: BuildCache, content_dir: Path, project_root: Path, public_phones: tuple[str, ...],
-                 prompts: frozenset[str], files: set[str], as_of: datetime, context: object = None) -> None:
+                 prompts: frozenset[str], files: set[str], as_of: datetime, context: object = None,
+                 ahead: Callable[[Article], None] | None = None) -> None:
         self.cache = cache
         self.content_dir = content_dir
         self.project_root = project_root
@@ -57,6 +58,7 @@ class ArticleChecker:
         self.context = digest("check", code_version(), _relative(content_dir, project_root), public_phones,
                               sorted(prompts), context)  # context: what a subclass's checks also read
         self._files_digest: str | None = None
+        self.ahead = ahead  # makes an article's products ahead, in the pool (generator.products)
 
     @property
     def files_digest(self) -> str:
@@ -80,6 +82,8 @@ class ArticleChecker:
                 return kept.article
         own = Report()
         article, timing = self.fresh(path, data, own)
+        if article is not None and self.ahead is not None:
+            self.ahead(article)
         self.cache.count("articles.checked")
         report.extend(own)
         if key is not None:

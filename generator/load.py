@@ -18,6 +18,7 @@ from generator.messages import Report
 from generator.model import Article, Status
 from generator.settings import Settings
 from generator.incremental import ArticleChecker
+from generator.products import Ahead, remember as remember_products
 from generator.shorturls import REGISTRY, ShortUrls, assign, read_registry
 from generator.unfinished import template_prompts
 
@@ -53,10 +54,11 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     prompts = template_prompts(settings.templates_dir / "new")
     cache = BuildCache(settings.config_file.parent, write=write_cache)  # beside mkdocs.yml: one per community of a street
     checker = ArticleChecker(cache, settings.content_dir, settings.project_root, settings.public_phones, prompts,
-                             found.files, as_of)
+                             found.files, as_of, ahead=None if not write_cache else Ahead(settings))
     paths = [path for path in found.articles if path not in refused]
     checked = checker.check_all(paths, report)  # a file unchanged since the last build is not parsed again
     articles += [article for article in checked if article is not None]
+    remember_products(articles)
     if settings.street is not None:  # a community of a street project: the street's articles for it
         from generator.street import street_articles
 

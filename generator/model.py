@@ -137,6 +137,9 @@ class Article:
     # The body's text as search reads it (generator.body.html_to_text of body_html), made
     # with the parse (in the check's process pool); also a function of `body`.
     text: str = field(default="", repr=False, compare=False)
+    # What generator.products made ahead from it in the check's worker pool (kind -> (made for, ...));
+    # a function of the fields above and the settings, so left out of repr and comparisons too.
+    products: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def type_label(self) -> str:

@@ -57,8 +57,35 @@ def _protected(text: str, keep: Iterable[str]) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=8192)
+# (text, keep) -> _breaks(text, keep): a memo that phrases found in the check's worker pool fill too
+# (generator.products; lru_cache cannot be given values made in another process)
+_MEMO: dict[tuple[str, tuple[str, ...]], tuple[int, ...]] = {}
+MEMO_LIMIT = 16384
+
+
+def remember(keep: tuple[str, ...], found: dict[str, tuple[int, ...]]) -> None:
+    """Breaks of texts found in another process (`breaks_of`), so _breaks need not run BudouX again."""
+    if len(_MEMO) + len(found) > MEMO_LIMIT:
+        _MEMO.clear()
+    for text, cuts in found.items():
+        _MEMO[(text, keep)] = cuts
+
+
+def breaks_of(texts, keep: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """text -> its breaks, for `remember` in another process."""
+    return {text: _breaks(text, keep) for text in texts if isinstance(text, str) and text}
+
+
 def _breaks(text: str, keep: tuple[str, ...]) -> tuple[int, ...]:
+    cuts = _MEMO.get((text, keep))
+    if cuts is None:
+        if len(_MEMO) >= MEMO_LIMIT:
+            _MEMO.clear()
+        cuts = _MEMO[(text, keep)] = _find_breaks(text, keep)
+    return cuts
+
+
+def _find_breaks(text: str, keep: tuple[str, ...]) -> tuple[int, ...]:
     if not text:
         return ()
     chunks = _join_singles(_parser().parse(text))
@@ -143,6 +170,13 @@ def kiosk_breaks(entry: dict, keep: tuple[str, ...]) -> dict[str, list[int]]:
 
 
 _HEADING = re.compile(r"<(h[1-4])((?:\s[^>]*)?)>([^<]+)</\1>")
+
+
+def heading_texts(html: str) -> list[str]:
+    """The texts phrase_headings breaks in html (to find their breaks ahead, generator.products)."""
+    import html as htmllib
+
+    return [htmllib.unescape(m.group(3)) for m in _HEADING.finditer(html)]
 
 
 def phrase_headings(html: str, keep: Iterable[str] = ()) -> str:

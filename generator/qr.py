@@ -24,11 +24,29 @@ def make_qr(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False, mask=MASK)
 
 
-@lru_cache(maxsize=4096)
+# url -> (qr_svg(url), qr_png(url)) made ahead in the check's worker pool (generator.products)
+_AHEAD: dict[str, tuple[str, bytes]] = {}
+AHEAD_LIMIT = 16384  # a long-running board serve never holds more than this
+
+
+def remember(url: str, svg: str, png: bytes) -> None:
+    """Codes of url made in another process with the default sizes: qr_svg(url) and qr_png(url) return them."""
+    if len(_AHEAD) >= AHEAD_LIMIT:
+        _AHEAD.clear()
+    _AHEAD[url] = (svg, png)
+
+
 def qr_svg(url: str, *, quiet_zone: int = 4, scale: int = 1, sized: bool = False) -> str:
     """An SVG QR code of `url`, dark on white, with `quiet_zone` modules of white around it.
     Unsized (the kiosk's CSS sizes it) or `scale` units a module (posters: Typst scales it).
     SVG keeps the code vector-sharp at any size in 2-4 KB."""
+    if (quiet_zone, scale, sized) == (4, 1, False) and url in _AHEAD:
+        return _AHEAD[url][0]
+    return _qr_svg(url, quiet_zone, scale, sized)
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg(url: str, quiet_zone: int, scale: int, sized: bool) -> str:
     buf = io.BytesIO()
     make_qr(url).save(buf, kind="svg", border=quiet_zone, scale=scale, xmldecl=False, svgns=True,
                       omitsize=not sized, dark="#000000", light="#ffffff")
@@ -39,6 +57,8 @@ def qr_png(url: str, *, scale: int = 10, border: int = 3) -> bytes:
     """A PNG QR code of `url`, byte for byte what segno's `save(kind="png")` writes (black on white,
     1 bit greyscale, each repeated pixel row as PNG's "Up" filter), made with numpy: segno's
     writer packs every pixel in Python (about 20 ms a code, 1,000 codes in a build)."""
+    if (scale, border) == (10, 3) and url in _AHEAD:
+        return _AHEAD[url][1]
     modules = np.asarray(make_qr(url).matrix, dtype=np.uint8)  # 1 = dark
     size = len(modules) + 2 * border
     grid = np.ones((size, size), dtype=np.uint8)  # palette index: 0 black, 1 white (the quiet zone)

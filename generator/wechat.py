@@ -133,36 +133,67 @@ def article_fragment(article: Article, link: str | None, css: str) -> tuple[str,
     return html, pictures, bool(link)
 
 
+class WechatMaker:
+    """The copy page of an article (its HTML and whether a QR code goes with it), from the templates
+    in templates/wechat/. Made once per process: in the check's worker pool (generator.products) and in
+    write_wechat, so a page made ahead is the page write_wechat would make."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        source = settings.templates_dir / "wechat"
+        self.article_css = (source / "article.css").read_text(encoding="utf-8")
+        self.inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False,
+                                             extra_css=(source / "page.css").read_text(encoding="utf-8"))
+        self.script = (source / "copy.js").read_bytes()
+        # a file, not an inline script (the site's Content-Security-Policy allows none), named by its
+        # content so a web server may cache it for good (deploy/nginx/board.conf)
+        self.script_name = f"copy.{hashlib.sha256(self.script).hexdigest()[:10]}.js"
+        env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]))
+        self.template = env.get_template("page.html")
+        # what every copy page depends on besides its article and link (generator.incremental)
+        self.shared = digest("wechat", code_version(),
+                             settings.config_file.read_bytes() if settings.config_file.is_file() else None,
+                             tree_digest(source))
+
+    def ahead_key(self, link: str | None) -> str:
+        """What a page made ahead (generator.products) was made for, besides its article's checked fields."""
+        return digest(self.shared, link, self.settings.committee)
+
+    def page(self, article: Article, link: str | None) -> tuple[str, bool]:
+        """(the copy page's HTML, whether it shows a QR code of link)."""
+        fragment, pictures, has_qr = article_fragment(article, link, self.article_css)
+        html = self.template.render(title=article.title, summary=article.summary,
+                                    author=article.author or self.settings.committee,
+                                    page_href="../" + quote(article.url), pictures=pictures,
+                                    article=Markup(fragment), script=self.script_name)
+        return self.inliner.inline(html), has_qr
+
+
 def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:
     """wechat/<slug>.html (and <slug>.qr.png with site_url) for every published article.
     `link_path(article)` is the article's link relative to the site root (its short URL)."""
+    from generator.products import made_ahead
+
     settings = plan.board.settings
-    source = settings.templates_dir / "wechat"
-    article_css = (source / "article.css").read_text(encoding="utf-8")
-    inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False,
-                                    extra_css=(source / "page.css").read_text(encoding="utf-8"))
-    script = (source / "copy.js").read_bytes()
-    # a file, not an inline script (the site's Content-Security-Policy allows none), named by its
-    # content so a web server may cache it for good (deploy/nginx/board.conf)
-    script_name = f"copy.{hashlib.sha256(script).hexdigest()[:10]}.js"
-    writer.write_bytes(urls.WECHAT + script_name, script, OWNER)
-    env = Environment(loader=FileSystemLoader(str(source)), autoescape=select_autoescape(["html"]))
-    page = env.get_template("page.html")
+    maker = WechatMaker(settings)
+    writer.write_bytes(urls.WECHAT + maker.script_name, maker.script, OWNER)
     board = plan.board
     # An article's copy page is made again only when it, the templates or the settings changed (generator.incremental).
-    shared = digest("wechat", code_version(), settings.config_file.read_bytes() if settings.config_file.is_file() else None,
-                    tree_digest(source))
     kind = cache_kind(board, "wechat")
     for article in board.published:
         link = settings.full_url(link_path(article))
 
-        def make(writer, article=article, link=link) -> None:
-            fragment, pictures, has_qr = article_fragment(article, link, article_css)
+        def make(writer, article=article, link=link, ahead=None) -> None:
+            html, has_qr = ahead or maker.page(article, link)
             if has_qr:
                 writer.write_bytes(urls.wechat_qr(article.slug), qr_png(link), OWNER)
-            html = page.render(title=article.title, summary=article.summary, author=article.author or settings.committee,
-                               page_href="../" + quote(article.url), pictures=pictures,
-                               article=Markup(fragment), script=script_name)
-            writer.write_text(urls.wechat_path(article.slug), inliner.inline(html), OWNER)
+            writer.write_text(urls.wechat_path(article.slug), html, OWNER)
 
-        kept_files(board.cache, kind, digest(shared, article_print(article), link), writer, make)
+        # made ahead in the check's pool (and kept with the check): nothing to make or keep here
+        ahead = made_ahead(article, "wechat", maker.ahead_key(link))
+        if ahead is not None:
+            make(writer, ahead=ahead)
+            if board.cache is not None:
+                board.cache.count("wechat.ahead")
+        else:
+            kept_files(board.cache, kind, digest(maker.shared, article_print(article), link), writer, make)
