@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,11 +67,33 @@ def run_measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[fl
     return run_timed(cmd, cwd, env)[:2]
 
 
+def make_content(content: Path, n: int) -> None:
+    """n articles in content/law/. The corpus has 1,564 texts: past that, further rounds (another seed's
+    order) add each text again under another name, with its round in the title and a first paragraph
+    of its own, so that every article's text and title differ (no article is a copy of another)."""
+    subprocess.run([sys.executable, str(CORPUS), str(content), "--limit", str(n)], check=True,
+                   stdout=subprocess.DEVNULL)
+    law = content / "law"
+    round_ = 1
+    while len(list(law.glob("*.md"))) < n:
+        round_ += 1
+        extra = content.parent / f".round-{round_}"
+        subprocess.run([sys.executable, str(CORPUS), str(extra), "--seed", str(round_)], check=True,
+                       stdout=subprocess.DEVNULL)
+        for path in sorted((extra / "law").glob("*.md"))[: n - len(list(law.glob("*.md")))]:
+            text = path.read_text(encoding="utf-8")
+            front, body = text.split("\n---\n", 1)
+            front = re.sub(r'^title: "(.*)"$', lambda m: f'title: "{m.group(1)[:58].rstrip(chr(92))}（第{round_}份）"', front,
+                           count=1, flags=re.M)
+            (law / f"{path.stem}-{round_}.md").write_text(
+                f"{front}\n---\n\n这是第{round_}份同样内容的文章，供测速用。\n{body}", encoding="utf-8")
+        shutil.rmtree(extra)
+
+
 def make_projects(work: Path, n: int) -> tuple[Path, Path]:
     ours = work / f"ours-{n}"
     plain = work / f"plain-{n}"
-    subprocess.run([sys.executable, str(CORPUS), str(ours / "content"), "--limit", str(n)], check=True,
-                   stdout=subprocess.DEVNULL)
+    make_content(ours / "content", n)
     shutil.copy(ROOT / "mkdocs.yml", ours / "mkdocs.yml")
     shutil.copytree(ROOT / "templates", ours / "templates")
     shutil.copytree(ours / "content", plain / "docs")

@@ -132,11 +132,27 @@ _SHIFT = np.uint64(21)  # a code point fits in 21 bits: a key is two of them, 42
 _DOC_SHIFT = np.uint64(42)
 
 
+TEXT_BATCH = 1_000_000  # characters read at a time: the arrays of a batch take about 40 bytes a character
+
+
 def doc_postings(texts: list[str]) -> list[DocPostings]:
-    """The bigrams of word characters (folded) of each text, with their positions: all texts at once, in
-    arrays (a per-character Python loop took ~5 s at 1,000 articles)."""
-    if not texts:
-        return []
+    """The bigrams of word characters (folded) of each text, with their positions: many texts at once, in
+    arrays (a per-character Python loop took ~5 s at 1,000 articles), about TEXT_BATCH characters at a time
+    (all 1,000 articles at once took 220 MB)."""
+    out: list[DocPostings] = []
+    begin = 0
+    while begin < len(texts):
+        end, size = begin, 0
+        while end < len(texts) and (end == begin or size + len(texts[end]) <= TEXT_BATCH):
+            size += len(texts[end]) + 1
+            end += 1
+        out += _doc_postings(texts[begin:end])
+        begin = end
+    return out
+
+
+def _doc_postings(texts: list[str]) -> list[DocPostings]:
+    """doc_postings of a few texts at once."""
     # All texts in one array of code points, a NUL (not a word character) between two texts.
     codes = np.frombuffer("\0".join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     starts_of_doc = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
@@ -167,30 +183,41 @@ def doc_postings(texts: list[str]) -> list[DocPostings]:
 
 
 def merge(parts: list[DocPostings]) -> Postings:
-    """The postings of documents 0, 1, ... (parts in that order) as one table."""
+    """The postings of documents 0, 1, ... (parts in that order) as one table. Empties `parts` once copied,
+    so that their arrays are not held twice (the peak of a 3,000-article build)."""
     keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
-    counts = np.concatenate([p.counts for p in parts]).astype(np.int64) if parts else np.zeros(0, np.int64)
+    counts = np.concatenate([p.counts for p in parts]) if parts else np.zeros(0, np.uint32)
     pos = np.concatenate([p.pos for p in parts]) if parts else np.zeros(0, np.uint32)
     entry_doc = np.repeat(np.arange(len(parts), dtype=np.uint32), [len(p.keys) for p in parts])
-    entry_start = np.cumsum(counts) - counts  # of each (document, bigram) entry in pos
+    parts.clear()
+    entry_start = np.cumsum(counts, dtype=np.int64)
+    entry_start -= counts  # of each (document, bigram) entry in pos
     # entries by bigram, documents ascending within one (stable: each part is in ascending key order already)
     order = np.argsort(keys, kind="stable")
-    keys, counts, entry_doc, entry_start = keys[order], counts[order], entry_doc[order], entry_start[order]
+    keys = keys[order]
+    counts = counts[order]
+    entry_doc = entry_doc[order]
+    entry_start = entry_start[order]
     del order
     new = np.ones(len(keys), dtype=bool)
     new[1:] = keys[1:] != keys[:-1]
     firsts = np.flatnonzero(new)
-    out_start = np.cumsum(counts) - counts  # of each entry among all occurrences, in bigram order
-    total = int(counts.sum())
-    take = np.repeat(entry_start - out_start, counts) + np.arange(total)
+    out_start = np.cumsum(counts, dtype=np.int64)
+    total = int(out_start[-1]) if len(out_start) else 0
+    out_start -= counts  # of each entry among all occurrences, in bigram order
+    index = np.int32 if len(pos) < 2**31 else np.int64  # half the memory of the biggest temporary
+    take = np.repeat((entry_start - out_start).astype(index), counts)
+    take += np.arange(total, dtype=index)
+    pos = pos[take]
+    del take
     unique = keys[firsts]
     starts = out_start[firsts]
     ends = np.append(starts[1:], total).astype(np.int64)
     # first appearance: the bigram's first document (entries ascend by document), its first position there
     rank = np.empty(len(firsts), dtype=np.int64)
-    rank[np.lexsort((pos[entry_start[firsts]], entry_doc[firsts]))] = np.arange(len(firsts))
+    rank[np.lexsort((pos[starts], entry_doc[firsts]))] = np.arange(len(firsts))
     return Postings(first=(unique >> _SHIFT).astype(np.uint32), second=(unique & np.uint64(0x1FFFFF)).astype(np.uint32),
-                    starts=starts, ends=ends, doc=np.repeat(entry_doc, counts), pos=pos[take], rank=rank)
+                    starts=starts, ends=ends, doc=np.repeat(entry_doc, counts), pos=pos, rank=rank)
 
 
 def postings_arrays(texts: list[str]) -> Postings:
@@ -226,7 +253,7 @@ def shards_of(table: Postings, shards: int) -> np.ndarray:
     return (value % np.uint64(shards)).astype(np.int64)
 
 
-BATCH = 1_000_000  # occurrences turned into bytes at a time: bounds the memory of the arrays
+BATCH = 250_000  # occurrences turned into bytes at a time: bounds the memory of the arrays (~25 MB)
 
 
 def _four_digit_tables() -> tuple[np.ndarray, np.ndarray]:

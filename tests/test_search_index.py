@@ -61,18 +61,18 @@ def test_shard_files_equal_json_dumps(texts: list[str]) -> None:
 
 
 def test_many_shards_and_long_positions() -> None:
-    """Past one batch of text, thousands of shards, positions in the hundreds of thousands."""
+    """Past one batch of texts and of occurrences, thousands of shards, positions in the hundreds of thousands."""
     import generator.search_index as index
 
     words = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(30_000))
     texts = [words, "x" * 5 + words[::-1], "", "物业" * 50_000, words[:5000]]
-    table = postings_arrays(texts)
-    old = index.BATCH
-    index.BATCH = 1000
+    old = index.BATCH, index.TEXT_BATCH
+    index.BATCH, index.TEXT_BATCH = 1000, 20_000  # many batches of occurrences, and of texts
     try:
+        table = postings_arrays(texts)
         assert files(table) == reference_shards(texts)
     finally:
-        index.BATCH = old
+        index.BATCH, index.TEXT_BATCH = old
     assert shard_count(len(table)) >= 512
 
 
