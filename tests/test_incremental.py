@@ -129,6 +129,26 @@ def test_only_changed_files_are_written(project: Path, tmp_path: Path) -> None:
     assert now["science/2026-11-08-老年人防跌倒/index.html"] != first["science/2026-11-08-老年人防跌倒/index.html"]
 
 
+def test_first_rebuild_links_the_site_online_and_never_writes_through(project: Path, tmp_path: Path) -> None:
+    """With no spare folder yet, the staging folder is the site online as hard links: unchanged files are
+    the same files, and every changed one is a new file, so the replaced site keeps exactly its old bytes."""
+    shutil.rmtree(project / ".site-spare", ignore_errors=True)
+    build(project)  # a changed request (the stamp names the copied project's old paths), into whatever is there
+    shutil.rmtree(project / ".site-spare", ignore_errors=True)
+    online_before = tree_hash(project / "site")
+    inodes_before = files_on_disk(project / "site")
+    for name in ("science/2026-11-08-老年人防跌倒.md", "notices/2026-11-20-冬季大扫除.md"):
+        path = project / "content" / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n链接之后补充的一段。\n", encoding="utf-8")
+    stats = assert_same_as_clean(project, tmp_path)
+    assert tree_hash(project / ".site-spare") == online_before  # the replaced site: not one byte written through a link
+    now = files_on_disk(project / "site")
+    shared = [p for p in now if p in inodes_before and now[p] == inodes_before[p]]
+    assert stats["files.kept"] > len(inodes_before) // 2 and len(shared) > len(inodes_before) // 2
+    assert now["science/2026-11-08-老年人防跌倒/index.html"] != inodes_before["science/2026-11-08-老年人防跌倒/index.html"]
+    assert "链接之后补充的一段" in (project / "site" / "notices" / "2026-11-20-冬季大扫除" / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("damage", ["edited_by_hand", "record_garbage", "spare_read_only"])
 def test_reused_folder_damaged(project: Path, tmp_path: Path, damage: str) -> None:
     """Whatever happened to the folder kept for reuse (or to its record), the next build is a clean build's tree."""

@@ -6,9 +6,11 @@ folder to its staging name and brings it up to date: the writer (generator.outpu
 leaves a file whose bytes and stat are what the manifest says, replaces any other with a new file, and
 `settle` removes what this build no longer makes. The result is the tree a clean build writes.
 
-Why not hard links to the online site: MkDocs writes its pages and theme files in place (open for
-writing), which through a link would change the site online in the middle of a build. The spare folder
-is nobody's but the build's, so nothing else sees it change, and nothing needs copying at all.
+When there is no spare (the first build after a build from nothing, or after a failed one), the staging
+folder is the site online copied as hard links (`link_online`): linking ten thousand files costs a tenth
+of writing them. This is safe because nothing in a build writes into an existing file: the writer, the
+plugin's pages, the theme files and MkDocs' own templates all unlink a file before a new one is written
+(SiteWriter.make_room), so a changed file gets a new inode and the site online never sees it.
 
 Each folder's manifest (path -> [content sig, size, mtime_ns]) is kept in `.<site>-trees.json` beside
 the site, under the folder's identity (its own inode and its marker file's inode and time). A manifest
@@ -92,6 +94,30 @@ def take_spare(site_dir: Path, staging_name: Path) -> dict | None:
         os.rename(spare, staging_name)
     except OSError:
         remove_tree(spare)
+        return None
+    return files
+
+
+def link_online(site_dir: Path, staging: Path, online: dict | None) -> dict | None:
+    """Fill the empty staging folder with hard links to the site online and return its manifest, or None
+    (no manifest of it, or a file system without links: the staging folder is left empty)."""
+    from generator.output.swap import remove_tree
+
+    files = online.get("files") if isinstance(online, dict) else None
+    if not isinstance(files, dict) or site_dir.is_symlink() or not site_dir.is_dir():
+        return None
+    root = str(site_dir)
+    try:
+        for dirpath, dirs, names in os.walk(root):
+            rel = os.path.relpath(dirpath, root)
+            into = staging if rel == "." else staging / rel
+            for name in dirs:
+                os.mkdir(into / name)
+            for name in names:
+                os.link(os.path.join(dirpath, name), into / name, follow_symlinks=False)
+    except OSError:  # FAT, a network share, too many links: written whole instead
+        remove_tree(staging)
+        staging.mkdir()
         return None
     return files
 

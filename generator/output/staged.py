@@ -20,8 +20,8 @@ class TargetRefused(Exception):
 
 
 class StagedBuild:
-    """recycle=True: the staging folder is the site the previous build replaced, brought up to date
-    (generator.output.recycle); `previous` is then what it holds, for the writer."""
+    """recycle=True: the staging folder is the site the previous build replaced (or, without one, the site
+    online as hard links), brought up to date (generator.output.recycle); `previous` is then what it holds."""
 
     def __init__(self, site_dir: Path, on_wait: Callable[[], None] | None = None, recycle: bool = False) -> None:
         self.site_dir = site_dir
@@ -51,6 +51,7 @@ class StagedBuild:
                 self.previous = recycle.take_spare(self.site_dir, self.staging)
                 if self.previous is None:
                     self.staging.mkdir()
+                    self.previous = recycle.link_online(self.site_dir, self.staging, self._online[1])
         except BaseException:
             self._held.close()
             raise
