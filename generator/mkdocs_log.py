@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -74,8 +75,11 @@ class ChineseHandler(logging.Handler):
         self.content_dir = content_dir
         self.project_root = project_root
         self.untranslated = 0
+        self.thread = threading.get_ident()  # board serve renders a saved page again in another thread meanwhile
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
         if record.name == "mkdocs.plugins.board":
             return  # our own plugin's messages are Chinese already and reach the report directly
         text = record.getMessage()

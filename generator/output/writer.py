@@ -150,9 +150,10 @@ class SiteWriter:
         self.previous = previous
         self.sigs: dict[str, str | None] = {}
         self.kept = 0  # files left as they were (recycled folder)
+        self._folders: set[str] = set()  # folders known to exist (a one-article rebuild passes 10,000 files)
 
     def _target(self, path: str, owner: Owner) -> Path:
-        key = _key(str(PurePosixPath(path)))
+        key = _key(path)
         if key in self.written:
             raise OutputClash(path, self.map.owner_of(path) or owner, owner)
         if self.map.owner_of(path) != owner:  # not claimed beforehand, or by someone else
@@ -160,8 +161,11 @@ class SiteWriter:
             if clash:
                 raise clash
         self.written.add(key)
-        target = self.root.joinpath(*PurePosixPath(path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = Path(self.root, path)
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         return target
 
     def claim(self, path: str, owner: Owner) -> None:
@@ -190,10 +194,11 @@ class SiteWriter:
                 pass
 
     def write_bytes(self, path: str, data: bytes, owner: Owner, *, always: bool = False) -> Path:
+        path = str(PurePosixPath(path))
         target = self._target(path, owner)
         sig = content_sig(data)
-        self.sigs[str(PurePosixPath(path))] = sig
-        if not always and self.unchanged(str(PurePosixPath(path)), sig, target):
+        self.sigs[path] = sig
+        if not always and self.unchanged(path, sig, target):
             self.kept += 1
             return target
         self.make_room(target)
@@ -205,8 +210,9 @@ class SiteWriter:
 
     def move_in(self, path: str, source: Path, owner: Owner) -> Path:
         """A file made elsewhere (a poster rendered in a scratch folder) moved into place."""
+        path = str(PurePosixPath(path))
         target = self._target(path, owner)
-        self.sigs[str(PurePosixPath(path))] = None
+        self.sigs[path] = None
         os.replace(source, target)
         return target
 
