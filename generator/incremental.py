@@ -68,6 +68,13 @@ class ArticleChecker:
 
     def check(self, path: Path, report: Report) -> Article | None:
         """The checked article (or None), with its messages added to report, as check_article gives them."""
+        data, key, kept = self._lookup(path)
+        if kept is not None:
+            return self._use(kept, path, report)
+        return self._check_fresh(path, data, key, report)
+
+    def _lookup(self, path: Path) -> tuple[bytes | None, str | None, CheckedFile | None]:
+        """The file's bytes, its cache key and the result kept under it (None: check it)."""
         try:
             data: bytes | None = read_regular(path, MAX_FILE_BYTES)
         except OSError:
@@ -76,10 +83,17 @@ class ArticleChecker:
         if key is not None:
             kept = self.cache.get("check", key)
             if isinstance(kept, CheckedFile) and self._still_valid(kept):
-                report.messages.extend(kept.messages)
-                if kept.article is not None:
-                    kept.article.path = path  # the file's place now (the project may have moved)
-                return kept.article
+                return data, key, kept
+        return data, key, None
+
+    @staticmethod
+    def _use(kept: CheckedFile, path: Path, report: Report) -> Article | None:
+        report.messages.extend(kept.messages)
+        if kept.article is not None:
+            kept.article.path = path  # the file's place now (the project may have moved)
+        return kept.article
+
+    def _check_fresh(self, path: Path, data: bytes | None, key: str | None, report: Report) -> Article | None:
         own = Report()
         article, timing = self.fresh(path, data, own)
         if article is not None and self.ahead is not None:
@@ -104,18 +118,31 @@ class ArticleChecker:
         return check_article_timed(raw, self.content_dir, own, self.public_phones, self.as_of)
 
     def check_all(self, paths: list[Path], report: Report) -> list[Article | None]:
-        """check() of every path, in order; spread over a process pool when the machine and the
-        number of files make it pay (generator.workers): a fresh build parses every body."""
-        workers = workers_for(len(paths))
+        """check() of every path, in order. The files checked again (not kept) are spread over a process
+        pool when the machine and their number make it pay (generator.workers): a fresh build parses every
+        body; a rebuild takes the kept ones here, unpickled once, not in a worker and pickled back."""
+        found = [self._lookup(path) for path in paths]
+        misses = [(path, data, key) for path, (data, key, kept) in zip(paths, found) if kept is None]
+        fresh: dict[Path, tuple[Article | None, list[Message]]] = {}
+        workers = workers_for(len(misses))
         if workers < 2:
-            return [self.check(path, report) for path in paths]
-        self.cache.count("check.workers", workers)
+            for path, data, key in misses:
+                own = Report()
+                fresh[path] = self._check_fresh(path, data, key, own), own.messages
+        else:
+            self.cache.count("check.workers", workers)
+            for (path, _, _), (article, messages, record) in zip(misses, pool_map(
+                    _check_in_worker, misses, workers, setup=_setup_worker, setup_args=(self,))):
+                self.cache.add_record(record)
+                fresh[path] = article, messages
         articles = []
-        for article, messages, record in pool_map(_check_in_worker, paths, workers, setup=_setup_worker,
-                                                  setup_args=(self,)):
-            report.messages.extend(messages)
-            self.cache.add_record(record)
-            articles.append(article)
+        for path, (_, _, kept) in zip(paths, found):
+            if kept is not None:
+                articles.append(self._use(kept, path, report))
+            else:
+                article, messages = fresh[path]
+                report.messages.extend(messages)
+                articles.append(article)
         return articles
 
     def _still_valid(self, kept: CheckedFile) -> bool:
@@ -135,11 +162,11 @@ def _setup_worker(checker: ArticleChecker) -> None:
     checker.cache.take_record()  # counted from here on: the parent has its own counts
 
 
-def _check_in_worker(path: Path) -> tuple[Article | None, list[Message], tuple]:
+def _check_in_worker(item: tuple[Path, bytes | None, str | None]) -> tuple[Article | None, list[Message], tuple]:
     checker = _WORKER_CHECKER
     assert checker is not None
     own = Report()
-    article = checker.check(path, own)
+    article = checker._check_fresh(*item, own)
     return article, own.messages, checker.cache.take_record()
 
 

@@ -185,8 +185,8 @@ class Preview:
         warm = self._warm
         state = self.snapshot()
         paths = {Path(path) for _, path in changes}
-        if warm is None or state.site is None or state.errors or len(paths) != 1:
-            return False
+        if warm is None or state.site is None or state.errors or len(paths) != 1 or warm[0].settings.street is not None:
+            return False  # (a street's articles are checked by its own rules: the build does those)
         path = paths.pop()
         board, renderer = warm
         old = next((a for a in board.published if a.path.name == path.name and a.path.resolve() == path.resolve()), None)
@@ -212,8 +212,8 @@ class Preview:
         return True
 
     def _check_again(self, board, old):
-        """The saved article checked alone, as the last build would see it; None if it has any message
-        (the build shows them) or changed what other pages and files depend on (its name, type, pictures)."""
+        """The saved article checked alone, as the last build would see it; None if it has an error
+        (the build shows the error page) or changed what other pages and files depend on (its name, type, pictures)."""
         from generator.incremental import ArticleChecker
         from generator.lifecycle import effective_expiry
         from generator.unfinished import template_prompts
@@ -223,7 +223,7 @@ class Preview:
         checker = ArticleChecker(board.cache, settings.content_dir, settings.project_root, settings.public_phones,
                                  template_prompts(settings.templates_dir / "new"), board.files, board.as_of)
         article = checker.check(old.path, report)
-        if article is None or report.messages or (article.slug, article.type, article.assets, article.cover) != (
+        if article is None or not report.ok or (article.slug, article.type, article.assets, article.cover) != (
                 old.slug, old.type, old.assets, old.cover):
             return None
         article.expires = effective_expiry(article)
