@@ -99,27 +99,37 @@ def take_spare(site_dir: Path, staging_name: Path) -> dict | None:
 
 
 def link_online(site_dir: Path, staging: Path, online: dict | None) -> dict | None:
-    """Fill the empty staging folder with hard links to the site online and return its manifest, or None
-    (no manifest of it, or a file system without links: the staging folder is left empty)."""
+    """Fill the empty staging folder with hard links to the files the site online's manifest names and
+    return the manifest of what was linked, or None (no manifest of it, or a file system without links:
+    the staging folder is left empty). Driven by the manifest, in plain str paths: no walk of the site."""
     from generator.output.swap import remove_tree
 
     files = online.get("files") if isinstance(online, dict) else None
     if not isinstance(files, dict) or site_dir.is_symlink() or not site_dir.is_dir():
         return None
-    root = str(site_dir)
+    source, into = str(site_dir), str(staging)
+    folders: set[str] = {""}
+    linked: dict = {}
     try:
-        for dirpath, dirs, names in os.walk(root):
-            rel = os.path.relpath(dirpath, root)
-            into = staging if rel == "." else staging / rel
-            for name in dirs:
-                os.mkdir(into / name)
-            for name in names:
-                os.link(os.path.join(dirpath, name), into / name, follow_symlinks=False)
+        for rel, entry in files.items():
+            if not isinstance(rel, str) or rel.startswith("/") or ".." in rel.split("/"):
+                continue  # never outside the folder, whatever the record says
+            folder = rel.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(os.path.join(into, folder), exist_ok=True)
+                while folder and folder not in folders:
+                    folders.add(folder)
+                    folder = folder.rpartition("/")[0]
+            try:
+                os.link(os.path.join(source, rel), os.path.join(into, rel), follow_symlinks=False)
+            except FileNotFoundError:
+                continue  # gone from the site online: this build writes it, as a clean one does
+            linked[rel] = entry
     except OSError:  # FAT, a network share, too many links: written whole instead
         remove_tree(staging)
         staging.mkdir()
         return None
-    return files
+    return linked
 
 
 def keep_spare(old_site: Path, site_dir: Path) -> bool:
