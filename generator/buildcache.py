@@ -108,6 +108,10 @@ class BuildCache:
         except (OSError, pickle.PicklingError, TypeError, AttributeError):  # a full disk costs speed, not the build
             partial.unlink(missing_ok=True)
 
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as used without reading it (its output is still in place), so prune keeps it."""
+        self._used.setdefault(kind, set()).add(key)
+
     def prune(self, kind: str) -> None:
         """Forget the entries of `kind` this build did not use (old versions of edited articles)."""
         if not self.write:

@@ -213,6 +213,7 @@ def _templates(folder: str):
 def write_short_urls(plan, writer) -> None:  # (SitePlan, SiteWriter): imported late, they import this module's users
     """`s/<code>/index.html` for every code of a published article, then the registry's new lines
     (only once the pages are written: a build that fails before this gives no code for good)."""
+    from generator.buildcache import code_version, digest, tree_digest
     from generator.output.claims import SHORT
 
     board = plan.board
@@ -222,11 +223,18 @@ def write_short_urls(plan, writer) -> None:  # (SitePlan, SiteWriter): imported 
     by_slug = {a.slug: a for a in board.published}
     settings = board.settings
     templates = settings.templates_dir
+    # what every redirect page depends on besides its own fields: the board's code and the template
+    shared = digest("short", code_version(), tree_digest(templates / "short"))
     for code, slug in sorted(short.pages.items()):
         article = by_slug.get(slug)
         if article is None:
             continue
-        page = redirect_page(templates, article.url, settings.full_url(article.url), article.title)
-        writer.write_text(urls.page_file(urls.short_url(code)), page, SHORT)
+        path = urls.page_file(urls.short_url(code))
+        absolute = settings.full_url(article.url)
+        key = "short:" + digest(shared, path, article.url, absolute, article.title)[:32]
+        if writer.keep_made(key, SHORT):  # an earlier build's page of the same inputs is still there
+            continue
+        page = redirect_page(templates, article.url, absolute, article.title)
+        writer.write_bytes(path, page.encode("utf-8"), SHORT, key=key)
     if short.save:
         save_registry(short.registry)

@@ -189,11 +189,19 @@ def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:
                 writer.write_bytes(urls.wechat_qr(article.slug), qr_png(link), OWNER)
             writer.write_text(urls.wechat_path(article.slug), html, OWNER)
 
+        key = digest(maker.shared, article_print(article), link)
+        # the files an earlier build made from the same inputs are still there: nothing to make
+        if writer.keep_made("wechat:" + key[:32], OWNER):
+            if board.cache is not None:
+                board.cache.keep(kind, key)  # still this article's: its entry is not pruned
+                board.cache.count("wechat.left")
+            continue
+        keyed = writer.keyed("wechat:" + key[:32])
         # made ahead in the check's pool (and kept with the check): nothing to make or keep here
         ahead = made_ahead(article, "wechat", maker.ahead_key(link))
         if ahead is not None:
-            make(writer, ahead=ahead)
+            make(keyed, ahead=ahead)
             if board.cache is not None:
                 board.cache.count("wechat.ahead")
         else:
-            kept_files(board.cache, kind, digest(maker.shared, article_print(article), link), writer, make)
+            kept_files(board.cache, kind, key, keyed, make)

@@ -127,6 +127,11 @@ def test_only_changed_files_are_written(project: Path, tmp_path: Path) -> None:
     untouched = "notices/2026-11-20-冬季大扫除/index.html"
     assert untouched in first and now[untouched] == first[untouched]
     assert now["science/2026-11-08-老年人防跌倒/index.html"] != first["science/2026-11-08-老年人防跌倒/index.html"]
+    # Per-article files made from unchanged inputs (WeChat copy, short-URL page) are left, not made again.
+    assert stats["wechat.left"] >= ARTICLES - 4
+    kept_short = [p for p in first if p.startswith("s/") and now.get(p) == first[p]]
+    assert len(kept_short) >= ARTICLES - 4
+    assert now["wechat/2026-11-20-冬季大扫除.html"] == first["wechat/2026-11-20-冬季大扫除.html"]
 
 
 def test_first_rebuild_links_the_site_online_and_never_writes_through(project: Path, tmp_path: Path) -> None:
@@ -149,7 +154,8 @@ def test_first_rebuild_links_the_site_online_and_never_writes_through(project: P
     assert "链接之后补充的一段" in (project / "site" / "notices" / "2026-11-20-冬季大扫除" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage", ["edited_by_hand", "record_garbage", "spare_read_only"])
+@pytest.mark.parametrize("damage", ["edited_by_hand", "record_garbage", "record_truncated", "keyed_files_touched",
+                                    "spare_read_only"])
 def test_reused_folder_damaged(project: Path, tmp_path: Path, damage: str) -> None:
     """Whatever happened to the folder kept for reuse (or to its record), the next build is a clean build's tree."""
     build(project)
@@ -163,11 +169,20 @@ def test_reused_folder_damaged(project: Path, tmp_path: Path, damage: str) -> No
         (spare / "board.json").unlink()
     elif damage == "record_garbage":
         (project / ".site-trees.json").write_bytes(b"\x00garbage{")
+    elif damage == "record_truncated":
+        record = project / ".site-trees.json"
+        record.write_bytes(record.read_bytes()[: record.stat().st_size // 2])
+    elif damage == "keyed_files_touched":  # files kept by the digest of their inputs: edited, removed
+        copy = spare / "wechat" / "2026-11-20-冬季大扫除.html"
+        copy.write_text(copy.read_text(encoding="utf-8").replace("</body>", "<p>手改的</p></body>"), encoding="utf-8")
+        for short in sorted((spare / "s").glob("*/index.html"))[:3]:
+            short.unlink()
     else:
         spare.chmod(0o555)
     path.write_text(path.read_text(encoding="utf-8") + "\n又补充的一段。\n", encoding="utf-8")
     assert_same_as_clean(project, tmp_path)
     assert "手改的" not in (project / "site" / "notices" / "2026-11-20-冬季大扫除" / "index.html").read_text(encoding="utf-8")
+    assert "手改的" not in (project / "site" / "wechat" / "2026-11-20-冬季大扫除.html").read_text(encoding="utf-8")
 
 
 def _next_moment(project: Path):

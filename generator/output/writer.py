@@ -167,6 +167,8 @@ class SiteWriter:
         self.kept = 0  # files left as they were (recycled folder)
         self._folders: set[str] = set()  # folders known to exist (a one-article rebuild passes 10,000 files)
         self._stats: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) of files found unchanged
+        self.keys: dict[str, str] = {}  # path -> digest of the inputs it was made from (write_bytes key=)
+        self._by_key: dict[str, list[str]] | None = None
 
     def _target(self, path: str, owner: Owner) -> str:
         key = _key(path)
@@ -212,11 +214,49 @@ class SiteWriter:
             except FileNotFoundError:
                 pass
 
-    def write_bytes(self, path: str, data: bytes, owner: Owner, *, always: bool = False) -> None:
+    def keep_made(self, key: str, owner: Owner) -> bool:
+        """Whether the folder holds, untouched, every file an earlier build wrote with this key (a digest of
+        everything they were made from, write_bytes key=): then they are this build's as they are, and the
+        caller makes nothing; False: make them (a file gone or touched, another key, no recycled folder)."""
+        if self.previous is None:
+            return False
+        if self._by_key is None:
+            self._by_key = {}
+            for path, entry in self.previous.items():
+                if len(entry) > 3 and isinstance(entry[3], str):
+                    self._by_key.setdefault(entry[3], []).append(path)
+        paths = self._by_key.get(key)
+        if not paths:
+            return False
+        stats = []
+        for path in paths:
+            before = self.previous[path]
+            try:
+                st = os.stat(os.path.join(self._root, path))
+            except OSError:
+                return False
+            if st.st_size != before[1] or st.st_mtime_ns != before[2] or _key(path) in self.written:
+                return False
+            stats.append((st.st_size, st.st_mtime_ns))
+        for path, stat in zip(paths, stats):
+            self._target(path, owner)  # claimed as if written: a clash is still one
+            self.sigs[path] = self.previous[path][0]
+            self.keys[path] = key
+            self._stats[path] = stat
+            self.kept += 1
+        return True
+
+    def keyed(self, key: str) -> "Keyed":
+        """A writer whose every file is recorded as made from `key` (see keep_made)."""
+        return Keyed(self, key)
+
+    def write_bytes(self, path: str, data: bytes, owner: Owner, *, always: bool = False, key: str | None = None) -> None:
         path = _norm(path)
         target = self._target(path, owner)
         sig = content_sig(data)
         self.sigs[path] = sig
+        if key is not None:
+            self.keys[path] = key
         if not always and self.unchanged(path, sig, target):
             self.kept += 1
             return
@@ -245,6 +285,7 @@ class SiteWriter:
         made = {**produced, **self.sigs}
         previous = self.previous
         written = self.sigs  # written through here, so claimed
+        keys = self.keys
         known = self._stats
         found: list[str] = []
         manifest: Manifest = {}
@@ -277,7 +318,23 @@ class SiteWriter:
                         st = os.stat(entry.path)
                         stat = (st.st_size, st.st_mtime_ns)
                     manifest[rel] = [made.get(rel), stat[0], stat[1]]
+                    if rel in keys:
+                        manifest[rel].append(keys[rel])
             return left
 
         walk(self._root, "")
         return sorted(found), manifest
+
+
+class Keyed:
+    """SiteWriter.keyed: passes writes on, each recorded as made from one key."""
+
+    def __init__(self, writer: SiteWriter, key: str) -> None:
+        self.writer = writer
+        self.key = key
+
+    def write_bytes(self, path: str, data: bytes, owner: Owner) -> None:
+        self.writer.write_bytes(path, data, owner, key=self.key)
+
+    def write_text(self, path: str, text: str, owner: Owner) -> None:
+        self.write_bytes(path, text.encode("utf-8"), owner)
