@@ -13,13 +13,24 @@ same with or without products made ahead.
 
 from __future__ import annotations
 
+import os
+import traceback
 from typing import Any, Iterable
 
-from generator import phrases, qr, urls
+from generator import phrases, urls
+from generator.buildcache import digest, tree_digest
 from generator.model import Article
 from generator.shorturls import candidate
 
-_MAKERS: dict[int, Any] = {}  # id(settings) -> its WechatMaker, one per process
+_MAKERS: dict[str, Any] = {}  # maker_key(settings) -> its WechatMaker, in this process
+MAKERS_LIMIT = 8  # a long-running board serve, its settings changed many times, never holds more
+FAILED = "failed"  # products[FAILED] = (what went wrong,): none made ahead; counted as products.failed
+
+
+def maker_key(settings) -> str:
+    """Which WechatMaker fits these settings: their values and the copy page's templates (read once, by
+    the maker). Not id(settings): an id is used again once its object is gone, a digest is not."""
+    return digest(sorted(vars(settings).items()), tree_digest(settings.templates_dir / "wechat"))
 
 
 class Ahead:
@@ -28,15 +39,20 @@ class Ahead:
 
     def __init__(self, settings) -> None:
         self.settings = settings
+        self.key = maker_key(settings)  # once per build, not once per article
 
     def __call__(self, article: Article) -> None:
         try:
-            article.products = make(article, self.settings)
-        except Exception:  # noqa: BLE001  the main process makes them again and reports any problem as before
-            article.products = {}
+            article.products = make(article, self.settings, self.key)
+        except Exception as exc:  # noqa: BLE001  the main process makes them again and reports any problem as before;
+            # the failure rides back with the article and is counted (remember), so a bug here is seen, not hidden
+            article.products = {FAILED: (f"{type(exc).__name__}: {exc}",)}
+            if os.environ.get("BOARD_DEBUG"):
+                traceback.print_exc()
 
 
-def make(article: Article, settings) -> dict[str, tuple]:
+def make(article: Article, settings, key: str | None = None) -> dict[str, tuple]:
+    from generator import qr  # here, as the others: `board check` makes no products and needs no numpy
     from generator.feeds import article_json
     from generator.phrases import fixed_names
     from generator.wechat import WechatMaker
@@ -45,9 +61,12 @@ def make(article: Article, settings) -> dict[str, tuple]:
     link = settings.full_url(urls.short_url(candidate(article.slug)))  # the likely short URL (see above)
     if link:
         products["qr"] = (link, qr.qr_svg(link), qr.qr_png(link))
-    maker = _MAKERS.get(id(settings))
+    key = key or maker_key(settings)
+    maker = _MAKERS.get(key)
     if maker is None:
-        maker = _MAKERS[id(settings)] = WechatMaker(settings)
+        if len(_MAKERS) >= MAKERS_LIMIT:
+            _MAKERS.clear()
+        maker = _MAKERS[key] = WechatMaker(settings)
     products["wechat"] = (maker.ahead_key(link), *maker.page(article, link))
     keep = fixed_names(settings)
     entry = article_json(article)
@@ -66,11 +85,16 @@ def made_ahead(article: Article, kind: str, key: object) -> tuple | None:
     return kept[1:]
 
 
-def remember(articles: Iterable[Article]) -> None:
-    """Hand the QR codes and phrase breaks made ahead to the modules that make them in this process."""
+def remember(articles: Iterable[Article], cache=None) -> None:
+    """Hand the QR codes and phrase breaks made ahead to the modules that make them in this process;
+    count in `cache` (its stats: products.failed) the articles whose products could not be made ahead."""
     for article in articles:
+        if FAILED in article.products and cache is not None:
+            cache.count("products.failed")
         code = article.products.get("qr")
         if code is not None:
+            from generator import qr
+
             qr.remember(*code)
         found = article.products.get("breaks")
         if found is not None:

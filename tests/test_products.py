@@ -18,8 +18,11 @@ from conftest import AS_OF, copy_project, tree_hash
 ENV = {"SOURCE_DATE_EPOCH": "1795000000", "BOARD_WORKERS": "2"}  # generated_at fixed; the pool runs
 HAND_CODE = "zz234"  # given by hand to one article: the code its slug would get is not its code
 HAND_SLUG = "2026-11-05-楼道里的那把扫帚"
-# The build, in a process where the products are never made ahead (what the main process makes alone).
-WITHOUT = ("import sys, generator.products as p; p.make = lambda article, settings: {}; "
+# The build, in a process where making the products ahead always fails (a bug in that path): none is made
+# ahead, so the main process makes them all alone; each failure is counted (products.failed), not hidden.
+WITHOUT = ("import sys, generator.products as p\n"
+           "def broken(*args, **kwargs): raise RuntimeError('a bug in the products made ahead')\n"
+           "p.make = broken\n"
            "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
@@ -57,8 +60,10 @@ def projects(tmp_path_factory) -> tuple[Path, Path]:
 def test_products_made_ahead_give_the_same_site(projects: tuple[Path, Path]) -> None:
     ahead, alone = projects
     stats = build(ahead, True)
-    build(alone, False)
-    assert stats["check.workers"] == 2
+    failed = build(alone, False)
+    assert stats["check.workers"] == 2 and "products.failed" not in stats
+    assert failed["check.workers"] == 2 and failed["products.failed"] == failed["articles.checked"] >= 15
+    assert "wechat.ahead" not in failed
     published = json.loads((ahead / "site" / "board.json").read_text(encoding="utf-8"))["articles"]
     hand = next(a for a in published if a["slug"] == HAND_SLUG)
     assert hand["short_url"] == f"s/{HAND_CODE}/"  # the article whose products were made for another link
@@ -79,3 +84,21 @@ def test_products_kept_with_the_check_follow_a_changed_setting(projects: tuple[P
     assert tree_hash(ahead / "site") == tree_hash(alone / "site")
     wechat = (ahead / "site" / "wechat").glob("*.html")
     assert any("board.example.net/xingfuli/s/" in page.read_text(encoding="utf-8") for page in wechat)
+
+
+def test_a_copy_page_maker_is_chosen_by_what_it_depends_on(tmp_path: Path) -> None:
+    """One WechatMaker per settings digest, not per id(settings) (an id is used again after garbage
+    collection): equal settings share it; another value or a changed copy-page template does not."""
+    from generator.messages import Report
+    from generator.products import maker_key
+    from generator.settings import load_settings
+
+    project = copy_project(tmp_path / "p", with_content=False)
+    first, again = (load_settings(project / "mkdocs.yml", Report()) for _ in range(2))
+    assert first is not again and maker_key(first) == maker_key(again)
+    again.committee = "另一个居委会"
+    assert maker_key(again) != maker_key(first)
+    before = maker_key(first)
+    css = project / "templates" / "wechat" / "page.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\np { color: #000; }\n", encoding="utf-8")
+    assert maker_key(first) != before
