@@ -193,7 +193,6 @@ def check_outputs(board, report: Report) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.load import load_board
-    from generator.mkdocs_plugin import render_site
     from generator.output import StagedBuild, TargetRefused
     from generator import unchanged
     from generator.output.faults import machine_fault
@@ -222,6 +221,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print_messages(report)
         print(f"没有生成网站：{len(report.errors)} 个错误。线上的网站保持原样。请按上面的提示修改后再试。", file=sys.stderr)
         return 1
+    from generator.mkdocs_plugin import render_site  # here: a build the checks stop never pays for MkDocs' imports
+
     site_dir = board.settings.site_dir
     posters = board.settings.posters and not args.no_posters
     print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {beijing(board.as_of, 'minute')} 计算）……", file=sys.stderr)
@@ -422,14 +423,14 @@ def _usage(command: str, text: str) -> int:
 
 def _street_root(args: argparse.Namespace) -> Path | None:
     """The street's folder when -f names a street project's own mkdocs.yml (not a community's)."""
-    from generator.street import is_street
+    from generator.street_layout import is_street
 
     root = getattr(args, "street_root", None) or args.config_file.resolve().parent
     return root if is_street(root) else None
 
 
 def _community_ids(args: argparse.Namespace) -> list[str]:
-    from generator.street import COMMUNITIES, CONFIG
+    from generator.street_layout import COMMUNITIES, CONFIG
 
     root = _street_root(args)
     return sorted(p.name for p in (root / COMMUNITIES).iterdir() if (p / CONFIG).is_file()) if root else []
@@ -437,7 +438,7 @@ def _community_ids(args: argparse.Namespace) -> list[str]:
 
 def _choose_community(args: argparse.Namespace) -> int | None:
     """`--community ID`: act on that community's mkdocs.yml (the street's own is kept as args.street_config)."""
-    from generator.street import community_config
+    from generator.street_layout import community_config
 
     community = getattr(args, "community", None)
     if not community:

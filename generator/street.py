@@ -35,27 +35,15 @@ from generator.incremental import ArticleChecker
 from generator.messages import Message, Report
 from generator.settings import PACKAGE_TEMPLATES
 from generator.shorturls import REGISTRY
+from generator.street_layout import COMMUNITIES, CONFIG, community_config
 from generator.timeutil import beijing
 from generator.unchanged import Stamp
 
-COMMUNITIES = "communities"
-CONFIG = "mkdocs.yml"
 STREET = urls.STREET_FILES.rstrip("/")  # a street article's src_uri and files live under street/ in a community
 ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_ID = 32
 DEFAULT_OFFICE = "街道办事处"
 ID_RULE = "社区代号只能用小写英文字母、数字和连字符（-），以字母开头，不超过 32 个字符，例如 xingfuli、heping-2"
-
-
-# -- which project is this --------------------------------------------------------------------------
-
-def is_street(root: Path) -> bool:
-    """A project with a communities/ folder is a street project."""
-    return (root / COMMUNITIES).is_dir()
-
-
-def community_config(root: Path, community_id: str) -> Path:
-    return root / COMMUNITIES / community_id / CONFIG
 
 
 @dataclass(frozen=True)
@@ -210,7 +198,7 @@ def named_communities(raw, link: StreetLink, report: Report) -> tuple[str, ...]:
         report.error(raw.source, line, "communities 应是社区代号的列表，例如 communities: [xingfuli, hepingli]。",
                      code="street.communities_not_list")
         return ()
-    lines = _item_lines(raw, line, len(items))
+    lines = [raw.line_of("communities", number) for number in range(len(items))]  # a list item's own line, else the key's
     named: list[str] = []
     for number, item in enumerate(items):
         text = str(item).strip() if isinstance(item, (str, int)) else ""
@@ -228,21 +216,6 @@ def named_communities(raw, link: StreetLink, report: Report) -> tuple[str, ...]:
             report.error(raw.source, at, f"communities 里的“{text}”不是本街道的社区：communities 文件夹里没有 {text}。"
                          f"请检查拼写。本街道的社区有：{known}。", code="street.unknown_community")
     return tuple(named)
-
-
-def _item_lines(raw, key_line: int, count: int) -> list[int]:
-    """The file line of each item of a `communities:` list (block or flow style); the key's line when unsure."""
-    try:
-        lines = raw.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return [key_line] * count
-    found: list[int] = []
-    for number in range(key_line, min(len(lines), raw.front_end_line - 1)):
-        text = lines[number].strip()
-        if not text.startswith("-"):
-            break
-        found.append(number + 1)
-    return found if len(found) == count else [key_line] * count
 
 
 def community_names(link: StreetLink) -> dict[str, str]:
@@ -658,7 +631,7 @@ def build_street(root: Path, as_of: datetime, report: Report, *, posters: bool, 
     staging = staged.start()
     try:
         online = read_sites(root, target)  # read under the build lock: the sites online now
-        online_files = (staged._online[1] or {}).get("files") if isinstance(staged._online[1], dict) else None
+        online_files = staged.online_files()
         todo, keys, said, manifest = [], {}, [], {}
         _clear_strays(staging, street.ids)
         for community_id in street.ids:

@@ -183,11 +183,15 @@ def fresh(tmp_path: Path) -> Path:
 def test_communities_entries_that_name_no_community(fresh: Path) -> None:
     block = street_notice(fresh, "块.md", "communities:\n  - xingfuli\n  - xingfu\n  - 翠苑社区\n")
     flow = street_notice(fresh, "行.md", "communities: [hepingli, Cuiyuan]\n")
+    wrapped = street_notice(fresh, "折行.md", "communities: [hepingli,\n  Cuiyuan, xingfuli]\n")
+    text = street_notice(fresh, "文字.md", "communities: xingfuli、Hepingli\n")
     status, found = codes(fresh)
     assert status == 1
     assert ("street.unknown_community", block, 7) in found  # `- xingfu`, its own line
     assert ("street.bad_community_id", block, 8) in found  # a Chinese name: the id is asked for
     assert ("street.bad_community_id", flow, 5) in found  # capital letter: not an id
+    assert ("street.bad_community_id", wrapped, 6) in found  # a flow list over two lines: the item's line
+    assert ("street.bad_community_id", text, 5) in found  # ids in one text: the key's line
     result = run_board(fresh, "check", "--as-of", AS_OF)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     said = messages(result.stderr)

@@ -57,6 +57,11 @@ class StagedBuild:
             raise
         return self.staging
 
+    def online_files(self) -> dict | None:
+        """With recycle, after start(): the files of the site online then (its recorded manifest), or None."""
+        manifest = self._online[1]
+        return manifest.get("files") if isinstance(manifest, dict) else None
+
     def finish(self, manifest: dict | None = None) -> Path:
         """Swap the finished staging folder in; the lock is released whatever happens.
         With recycle, the replaced site is kept as the next build's spare and `manifest` (what the

@@ -67,7 +67,7 @@ class Watcher:
     """The decisions of `board watch`, apart from the loop, so each one reads on its own."""
 
     def __init__(self, config_file: Path, clock: Clock, interval: timedelta, community: str | None = None) -> None:
-        from generator.street import is_street
+        from generator.street_layout import is_street
 
         self.config_file = config_file  # a street project's: its own mkdocs.yml (the street's settings, its targets)
         self.street = config_file.parent if is_street(config_file.parent) else None
@@ -124,7 +124,8 @@ class Watcher:
     def _boards(self, report: Report) -> list:
         """The settings of each board watched: the project's own, or each community's of a street."""
         from generator.settings import load_settings
-        from generator.street import community_config, load_street
+        from generator.street import load_street
+        from generator.street_layout import community_config
 
         if self.street is None:
             return [self.settings]
