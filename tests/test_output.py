@@ -217,8 +217,8 @@ def test_a_folder_of_other_files_is_refused_and_kept(make, how: str, tmp_path: P
     assert leftovers(tmp_path) == []
 
 
-def test_an_empty_folder_and_a_previous_site_are_fine(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+def test_an_empty_folder_and_a_previous_site_are_fine(tmp_path: Path, built_project: Path) -> None:
+    project = built_project  # the sample built at AS_OF without posters: its checks kept (CI time)
     target = tmp_path / "empty"
     target.mkdir()
     first = run_board(project, "build", "--as-of", AS_OF, "--no-posters", "--site-dir", str(target))
@@ -235,8 +235,8 @@ def test_an_empty_folder_and_a_previous_site_are_fine(tmp_path: Path) -> None:
 
 # -- mkdocs build ----------------------------------------------------------------------------
 
-def test_mkdocs_build_keeps_the_site_when_it_fails(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+def test_mkdocs_build_keeps_the_site_when_it_fails(built_project: Path) -> None:
+    project = built_project  # the sample built at AS_OF without posters: its checks kept (CI time)
     # Without posters, as `board build --no-posters`: both failures come before them, and the first
     # build's posters took most of this test's time (CI time; test_cli.py builds them by `mkdocs build`).
     config = project / "mkdocs.yml"
