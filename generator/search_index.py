@@ -185,14 +185,32 @@ def _doc_postings(texts: list[str]) -> list[DocPostings]:
 def merge(parts: list[DocPostings]) -> Postings:
     """The postings of documents 0, 1, ... (parts in that order) as one table. Empties `parts` once copied,
     so that their arrays are not held twice (the peak of a 3,000-article build)."""
+    keys, counts, pos, entry_doc = _entries(parts)
+    return _merge_entries(keys, counts, entry_doc, pos).table()
+
+
+def _entries(parts: list[DocPostings]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The parts' (document, bigram) entries end to end: keys, counts, positions and each entry's document.
+    Empties `parts`."""
     keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
     counts = np.concatenate([p.counts for p in parts]) if parts else np.zeros(0, np.uint32)
     pos = np.concatenate([p.pos for p in parts]) if parts else np.zeros(0, np.uint32)
     entry_doc = np.repeat(np.arange(len(parts), dtype=np.uint32), [len(p.keys) for p in parts])
     parts.clear()
+    return keys, counts, pos, entry_doc
+
+
+def _ramp(counts: np.ndarray) -> np.ndarray:
+    """0, 1, .. counts[0]-1, 0, 1, .. counts[1]-1, ...: each run's offsets."""
+    ends = np.cumsum(counts, dtype=np.int64)
+    return np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(ends - counts, counts)
+
+
+def _merge_entries(keys: np.ndarray, counts: np.ndarray, entry_doc: np.ndarray, pos: np.ndarray) -> "Group":
+    """Entries (document ascending; within one, key ascending; positions grouped by entry) as a Group."""
     entry_start = np.cumsum(counts, dtype=np.int64)
     entry_start -= counts  # of each (document, bigram) entry in pos
-    # entries by bigram, documents ascending within one (stable: each part is in ascending key order already)
+    # entries by bigram, documents ascending within one (stable: each document's entries are in key order already)
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
     counts = counts[order]
@@ -210,14 +228,92 @@ def merge(parts: list[DocPostings]) -> Postings:
     take += np.arange(total, dtype=index)
     pos = pos[take]
     del take
-    unique = keys[firsts]
-    starts = out_start[firsts]
-    ends = np.append(starts[1:], total).astype(np.int64)
-    # first appearance: the bigram's first document (entries ascend by document), its first position there
-    rank = np.empty(len(firsts), dtype=np.int64)
-    rank[np.lexsort((pos[starts], entry_doc[firsts]))] = np.arange(len(firsts))
-    return Postings(first=(unique >> _SHIFT).astype(np.uint32), second=(unique & np.uint64(0x1FFFFF)).astype(np.uint32),
-                    starts=starts, ends=ends, doc=np.repeat(entry_doc, counts), pos=pos, rank=rank)
+    return Group(keys[firsts], np.append(out_start[firsts], total).astype(np.int64), np.repeat(entry_doc, counts), pos)
+
+
+GROUPS = 16  # shards are merged, written and kept in the build cache this many groups at a time (memory; reuse)
+
+
+def group_of(shard: np.ndarray, shards: int) -> np.ndarray:
+    """Each shard's group: consecutive shards together."""
+    return shard * GROUPS // shards
+
+
+@dataclass
+class Group:
+    """The merged postings of the bigrams of one group of shards: what the build cache keeps of the last index,
+    so that a rebuild after an edit merges and makes again only the shards whose bigrams changed."""
+
+    keys: np.ndarray  # uint64, ascending, each bigram once
+    starts: np.ndarray  # int64, one more than keys: bigram n occupies doc/pos[starts[n]:starts[n + 1]]
+    doc: np.ndarray  # uint32, per occurrence: documents ascending within a bigram
+    pos: np.ndarray  # uint32, per occurrence: positions ascending within a (bigram, document)
+
+    def pack(self) -> tuple[bytes, bytes, bytes, bytes]:
+        return self.keys.tobytes(), self.starts.tobytes(), self.doc.tobytes(), self.pos.tobytes()
+
+    @classmethod
+    def unpack(cls, packed: object) -> "Group | None":
+        """From pack(); None for anything else (a damaged cache entry is a miss)."""
+        if not (isinstance(packed, tuple) and len(packed) == 4 and all(isinstance(p, bytes) for p in packed)):
+            return None
+        keys, starts, doc, pos = packed
+        if len(keys) % 8 or len(starts) != len(keys) + 8 or len(doc) % 4 or len(doc) != len(pos):
+            return None
+        made = cls(np.frombuffer(keys, np.uint64), np.frombuffer(starts, np.int64), np.frombuffer(doc, np.uint32),
+                   np.frombuffer(pos, np.uint32))
+        if made.starts[0] != 0 or made.starts[-1] != len(made.doc) or np.any(np.diff(made.starts) <= 0):
+            return None
+        return made
+
+    def table(self, shards: int = 0, only: np.ndarray | None = None) -> Postings:
+        """As a Postings (what shard_files reads): all bigrams, or those of the shards in `only`."""
+        keys, starts, ends = self.keys, self.starts[:-1], self.starts[1:]
+        if only is not None:
+            pick = np.isin(_shard_of_keys(keys, shards), only)
+            keys, starts, ends = keys[pick], starts[pick], ends[pick]
+        # first appearance: the bigram's first document (occurrences ascend by document), its first position there
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[np.lexsort((self.pos[starts], self.doc[starts]))] = np.arange(len(keys))
+        return Postings(first=(keys >> _SHIFT).astype(np.uint32), second=(keys & np.uint64(0x1FFFFF)).astype(np.uint32),
+                        starts=starts, ends=ends, doc=self.doc, pos=self.pos, rank=rank)
+
+    def replace(self, docs: list[int], parts: list[DocPostings], group: int, shards: int) -> "Group":
+        """This group with the occurrences of documents `docs` (ascending) replaced by those of `parts`."""
+        stay = np.ones(len(self.doc), dtype=bool)
+        for d in docs:  # few: one comparison each is quicker than np.isin
+            stay &= self.doc != d
+        occ_bigram = np.repeat(np.arange(len(self.keys), dtype=np.int64), np.diff(self.starts))[stay]
+        keys, doc, pos = [], [], []
+        for d, part in zip(docs, parts):
+            mine = group_of(_shard_of_keys(part.keys, shards), shards) == group
+            counts = part.counts[mine]
+            first = (np.cumsum(part.counts, dtype=np.int64) - part.counts)[mine]
+            keys.append(np.repeat(part.keys[mine], counts))
+            doc.append(np.full(int(counts.sum()), d, dtype=np.uint32))
+            pos.append(part.pos[np.repeat(first, counts) + _ramp(counts)])
+        new_keys = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+        extra = np.setdiff1d(np.unique(new_keys), self.keys, assume_unique=True)  # few: inserted, not sorted again
+        union = np.insert(self.keys, np.searchsorted(self.keys, extra), extra)
+        # each occurrence as (bigram, document), one number: old ones are in order, the new ones inserted in theirs
+        old = (np.searchsorted(union, self.keys).astype(np.uint64)[occ_bigram] << _HALF) | self.doc[stay]
+        new = (np.searchsorted(union, new_keys).astype(np.uint64) << _HALF)
+        new |= np.concatenate(doc) if doc else np.zeros(0, np.uint32)
+        order = np.argsort(new, kind="stable")  # stable: positions stay ascending
+        new = new[order]
+        at = np.searchsorted(old, new)
+        both = np.insert(old, at, new)
+        new_pos = (np.concatenate(pos) if pos else np.zeros(0, np.uint32))[order]
+        both_pos = np.insert(self.pos[stay], at, new_pos)
+        bigram = both >> _HALF
+        opens = np.ones(len(both), dtype=bool)
+        opens[1:] = bigram[1:] != bigram[:-1]
+        firsts = np.flatnonzero(opens)
+        return Group(union[bigram[firsts]], np.append(firsts, len(both)).astype(np.int64),
+                     (both & _LOW32).astype(np.uint32), both_pos.astype(np.uint32))
+
+
+_HALF = np.uint64(32)
 
 
 def postings_arrays(texts: list[str]) -> Postings:
@@ -248,8 +344,17 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 
 def shards_of(table: Postings, shards: int) -> np.ndarray:
     """shard_of for every bigram at once (the same FNV-1a; products stay below 2**57)."""
-    value = ((np.uint64(0x811C9DC5) ^ table.first.astype(np.uint64)) * _FNV_PRIME) & _LOW32
-    value = ((value ^ table.second.astype(np.uint64)) * _FNV_PRIME) & _LOW32
+    return _fnv(table.first.astype(np.uint64), table.second.astype(np.uint64), shards)
+
+
+def _shard_of_keys(keys: np.ndarray, shards: int) -> np.ndarray:
+    """shard_of for keys (first code point << 21 | second)."""
+    return _fnv(keys >> _SHIFT, keys & np.uint64(0x1FFFFF), shards)
+
+
+def _fnv(first: np.ndarray, second: np.ndarray, shards: int) -> np.ndarray:
+    value = ((np.uint64(0x811C9DC5) ^ first) * _FNV_PRIME) & _LOW32
+    value = ((value ^ second) * _FNV_PRIME) & _LOW32
     return (value % np.uint64(shards)).astype(np.int64)
 
 
@@ -389,14 +494,20 @@ def _batch(table: Postings, blocks, lengths, out_start, shard_open, shard_of_blo
 def write_search_index(docs: list[SearchDoc], writer: SiteWriter, cache: BuildCache | None = None,
                        kind: str = "postings") -> None:
     """Write site/search/data/; expired articles are searchable and marked, nothing else is indexed.
-    Each article's postings are kept in `cache` under a hash of its text: only new or edited texts are read."""
+
+    Each article's postings are kept in `cache` under a hash of its text (only new or edited texts are read),
+    and so is the merged index, a group of shards at a time, with what the build made from it (_Head). When
+    the documents are the same ones in the same places but for a few edited texts, only the shards holding
+    a bigram whose occurrences changed are merged and made again; the others stay as the last build left
+    them. Documents are numbered by their place in `docs`: an article added, removed or moved renumbers the
+    ones after it, and then (or with a missing or damaged cache entry) the whole index is merged again."""
     out = urls.SEARCH_DATA
     texts = [d.text for d in docs]
-    table = merge(_cached_postings(texts, cache, kind))
-    shards = shard_count(len(table))
-    for number, data in shard_files(table, shards):
-        writer.write_bytes(f"{out}s/{number}.json", data, OWNER)
-    del table
+    keys = [_text_key(text) for text in texts]
+    head = _Head.read(cache, kind) if cache is not None else None
+    made = _update_shards(texts, keys, head, writer, cache, kind) if head is not None and cache is not None else None
+    if made is None:
+        made = _all_shards(texts, keys, writer, cache, kind)
     for start in range(0, len(docs), DOCS_PER_PAGE):
         rows = []
         for d in docs[start:start + DOCS_PER_PAGE]:
@@ -404,20 +515,203 @@ def write_search_index(docs: list[SearchDoc], writer: SiteWriter, cache: BuildCa
             rows.append([a.url, a.title, a.type_label, beijing(a.date, "day"), a.status is Status.EXPIRED, len(a.title),
                          len(d.head), beijing(a.date, "date")])
         _dump(writer, f"{out}d/{start // DOCS_PER_PAGE}.json", rows)
-    for doc, text in enumerate(texts):
-        for n in range(0, max(len(text), 1), CHUNK):
-            writer.write_text(f"{out}t/{doc}-{n // CHUNK}.txt", text[n:n + CHUNK], OWNER)
-    _dump(writer, f"{out}meta.json", {"version": VERSION, "shards": shards, "docs": len(docs), "chunk": CHUNK,
+    text_sigs = _write_texts(texts, keys, head, writer)
+    _dump(writer, f"{out}meta.json", {"version": VERSION, "shards": made.shards, "docs": len(docs), "chunk": CHUNK,
                               "per_page": DOCS_PER_PAGE})
     if cache is not None:
+        made.doc_keys, made.text_sigs = keys, text_sigs
+        made.write(cache, kind)
         cache.prune(kind)
 
 
-def _cached_postings(texts: list[str], cache: BuildCache | None, kind: str) -> list[DocPostings]:
+def _write_texts(texts: list[str], keys: list[str], head: "_Head | None", writer: SiteWriter) -> list[list[str]]:
+    """Each document's text in chunks (t/<doc>-<n>.txt); those the last build made the same are kept without
+    encoding them again. Returns each document's chunk sigs (for the next build)."""
+    out = urls.SEARCH_DATA
+    known = dict(zip(head.doc_keys, head.text_sigs)) if head is not None else {}
+    chunks = [range(0, max(len(text), 1), CHUNK) for text in texts]
+    was: dict[str, str] = {}
+    for doc, (key, starts) in enumerate(zip(keys, chunks)):
+        sigs = known.get(key)
+        if sigs is not None and len(sigs) == len(starts):
+            was.update((f"{out}t/{doc}-{k}.txt", sig) for k, sig in enumerate(sigs))
+    same = writer.unchanged_files(was)
+    writer.keep({path: was[path] for path in same}, OWNER)
+    text_sigs: list[list[str]] = []
+    for doc, (text, starts) in enumerate(zip(texts, chunks)):
+        sigs = []
+        for n in starts:
+            path = f"{out}t/{doc}-{n // CHUNK}.txt"
+            if path not in same:
+                writer.write_text(path, text[n:n + CHUNK], OWNER)
+            sigs.append(writer.sigs[path])
+        text_sigs.append(sigs)
+    return text_sigs
+
+
+def _text_key(text: str) -> str:
+    return digest("postings", code_version(), text.encode("utf-8", "surrogatepass"))
+
+
+def _group_key(group: int) -> str:
+    """The fixed name of a group's entry: what is in it is checked against the head (_Head.generations)."""
+    return digest("search-group", code_version(), group)
+
+
+_HEAD_KEY = "search-head"
+
+
+@dataclass
+class _Head:
+    """What the last build's index was made of and what it made: the documents (their text keys, in order),
+    the shard count, each shard's content sig (None: no file), each group's bigram count and generation (a
+    group entry whose generation differs is of another build: damaged), each document's text-chunk sigs."""
+
+    doc_keys: list[str]
+    shards: int
+    sigs: list[str | None]
+    bigrams: list[int]
+    generations: list[str]
+    text_sigs: list[list[str]]
+
+    @classmethod
+    def read(cls, cache: BuildCache, kind: str) -> "_Head | None":
+        stored = cache.get(kind, digest(_HEAD_KEY, code_version()))
+        try:
+            head = cls(**stored)  # type: ignore[arg-type]
+            assert len(head.sigs) == head.shards and len(head.bigrams) == len(head.generations) == GROUPS
+            assert len(head.text_sigs) == len(head.doc_keys)
+            assert all(isinstance(k, str) for k in head.doc_keys) and all(isinstance(g, str) for g in head.generations)
+            assert all(isinstance(s, (str, type(None))) for s in head.sigs) and all(isinstance(b, int) for b in head.bigrams)
+            assert all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in head.text_sigs)
+            return head
+        except Exception:  # missing or damaged: the whole index is merged again
+            return None
+
+    def write(self, cache: BuildCache, kind: str) -> None:
+        cache.put(kind, digest(_HEAD_KEY, code_version()), dict(vars(self)))
+
+    def group(self, cache: BuildCache, kind: str, group: int) -> Group | None:
+        stored = cache.get(kind, _group_key(group))
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.generations[group]):
+            return None
+        return Group.unpack(stored[1])
+
+
+def _generation(keys: list[str], group: int) -> str:
+    return digest("search-generation", group, *keys)
+
+
+def _write_shards(table: Postings, shards: int, writer: SiteWriter, sigs: list[str | None]) -> None:
+    for number, data in shard_files(table, shards):
+        path = f"{urls.SEARCH_DATA}s/{number}.json"
+        writer.write_bytes(path, data, OWNER)
+        sigs[number] = writer.sigs[path]
+
+
+def _all_shards(texts: list[str], keys: list[str], writer: SiteWriter, cache: BuildCache | None, kind: str) -> _Head:
+    """Merge and write every shard, a group of shards at a time (a whole merged index at once was the search
+    index's peak memory), keeping each group's merged postings in the cache."""
+    ekeys, counts, pos, entry_doc = _entries(_cached_postings(texts, cache, kind, keys))
+    shards = shard_count(len(np.unique(ekeys)))
+    group = group_of(_shard_of_keys(ekeys, shards), shards).astype(np.uint8)
+    entry_start = np.cumsum(counts, dtype=np.int64)
+    entry_start -= counts
+    order = np.argsort(group, kind="stable")  # stable: each group's entries stay in (document, key) order
+    bounds = np.searchsorted(group[order], np.arange(GROUPS + 1)).tolist()
+    del group
+    head = _Head([], shards, [None] * shards, [0] * GROUPS, [_generation(keys, g) for g in range(GROUPS)], [])
+    for g in range(GROUPS):
+        pick = order[bounds[g]:bounds[g + 1]]
+        mine = counts[pick]
+        merged = _merge_entries(ekeys[pick], mine, entry_doc[pick], pos[np.repeat(entry_start[pick], mine) + _ramp(mine)])
+        del pick, mine
+        _write_shards(merged.table(), shards, writer, head.sigs)
+        head.bigrams[g] = len(merged.keys)
+        if cache is not None:
+            cache.put(kind, _group_key(g), (head.generations[g], merged.pack()))
+        del merged
+    if cache is not None:
+        cache.count("search.shards_made", sum(s is not None for s in head.sigs))
+    return head
+
+
+def _update_shards(texts: list[str], keys: list[str], head: _Head, writer: SiteWriter, cache: BuildCache,
+                   kind: str) -> _Head | None:
+    """Write the index from the last build's (head): merge and make again only the shards where a bigram's
+    occurrences changed, keep the other files. None, having written nothing, when it cannot (documents
+    added, removed or moved; the shard count changes; an entry is missing or damaged)."""
+    if len(head.doc_keys) != len(keys):
+        return None
+    changed = [n for n, (old, new) in enumerate(zip(head.doc_keys, keys)) if old != new]
+    if len(changed) * 8 > len(keys) + 8:  # many: merging everything is as quick
+        return None
+    before = [DocPostings.unpack(cache.get(kind, head.doc_keys[n])) for n in changed]
+    if any(b is None for b in before):
+        return None
+    after = _cached_postings([texts[n] for n in changed], cache, kind, [keys[n] for n in changed])
+    shards = head.shards
+    differ = [_differing(b, a) for b, a in zip(before, after)]  # type: ignore[arg-type]
+    touched = set(np.unique(_shard_of_keys(np.concatenate(differ), shards)).tolist()) if differ else set()
+    path = [f"{urls.SEARCH_DATA}s/{n}.json" for n in range(shards)]
+    # shards to make: the touched ones, and those the staging folder does not hold as they were
+    was = {path[n]: sig for n, sig in enumerate(head.sigs) if sig is not None and n not in touched}
+    same = writer.unchanged_files(was)
+    make = touched | {n for n, sig in enumerate(head.sigs) if sig is not None and path[n] not in same}
+    groups: dict[int, Group] = {}
+    for g in sorted(set(group_of(np.array(sorted(make), dtype=np.int64), shards).tolist())):
+        got = head.group(cache, kind, g)
+        if got is None:
+            return None
+        groups[g] = got
+    edited = set(group_of(np.array(sorted(touched), dtype=np.int64), shards).tolist())
+    new = _Head([], shards, list(head.sigs), list(head.bigrams), list(head.generations), [])
+    for g in edited:
+        groups[g] = groups[g].replace(changed, after, g, shards)
+        new.bigrams[g] = len(groups[g].keys)
+        new.generations[g] = _generation(keys, g)
+    if shard_count(sum(new.bigrams)) != shards:
+        return None
+    # from here on, files are claimed: nothing returns None
+    writer.keep({p: was[p] for p in same}, OWNER)
+    for g, group in sorted(groups.items()):
+        mine = np.array(sorted(n for n in make if n * GROUPS // shards == g), dtype=np.int64)
+        for n in mine.tolist():
+            new.sigs[n] = None
+        _write_shards(group.table(shards, mine), shards, writer, new.sigs)
+    for g in edited:
+        cache.put(kind, _group_key(g), (new.generations[g], groups[g].pack()))
+    # entries this build relies on without reading them, so that pruning keeps them
+    cache.add_record(({}, {kind: {_group_key(g) for g in range(GROUPS)} | set(keys)}))
+    cache.count("search.shards_made", len(make))
+    return new
+
+
+def _differing(before: DocPostings, after: DocPostings) -> np.ndarray:
+    """The keys whose occurrences in one document differ between two versions of it."""
+    only = np.setxor1d(before.keys, after.keys, assume_unique=True)
+    common, ia, ib = np.intersect1d(before.keys, after.keys, assume_unique=True, return_indices=True)
+    ca, cb = before.counts[ia], after.counts[ib]
+    same = ca == cb
+    counts = ca[same]
+    ramp = _ramp(counts)
+    sa = np.repeat((np.cumsum(before.counts, dtype=np.int64) - before.counts)[ia][same], counts) + ramp
+    sb = np.repeat((np.cumsum(after.counts, dtype=np.int64) - after.counts)[ib][same], counts) + ramp
+    moved = before.pos[sa] != after.pos[sb]
+    if len(counts):
+        moved_key = np.add.reduceat(moved, (np.cumsum(counts) - counts).astype(np.int64)) > 0
+    else:
+        moved_key = np.zeros(0, dtype=bool)
+    return np.concatenate([only, common[~same], common[same][moved_key]])
+
+
+def _cached_postings(texts: list[str], cache: BuildCache | None, kind: str,
+                     keys: list[str] | None = None) -> list[DocPostings]:
     """doc_postings of every text, those kept in the cache taken from it, the others made (all at once) and kept."""
     if cache is None:
         return doc_postings(texts)
-    keys = [digest("postings", code_version(), text.encode("utf-8", "surrogatepass")) for text in texts]
+    if keys is None:
+        keys = [_text_key(text) for text in texts]
     found: list[DocPostings | None] = [DocPostings.unpack(cache.get(kind, key)) for key in keys]
     missing = [n for n, got in enumerate(found) if got is None]
     for n, made in zip(missing, doc_postings([texts[n] for n in missing])):
