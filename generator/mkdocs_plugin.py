@@ -44,6 +44,7 @@ from generator.artefacts import stderr_progress, write_artefacts
 from generator.assets import public_name
 from generator.buildcache import BuildCache, digest
 from generator.incremental import article_fingerprints, listing_fingerprint, shared_fingerprint
+from generator.theme_files import list_installed_once
 from generator.lead import split_lead
 from generator.load import Board, load_board
 from generator.markdown_ext import EXTENSION_CONFIGS, EXTENSIONS, BoardExtension, PageParts, page_source
@@ -143,6 +144,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # Pages are rendered with exactly the parser the checks read (generator.markdown_ext).
         config.markdown_extensions = [*EXTENSIONS, BoardExtension()]
         config.mdx_configs = {name: dict(options) for name, options in EXTENSION_CONFIGS.items()}
+        list_installed_once(config.theme)  # the installed theme's ~14,500 file names listed once per process
         self._markdown_setup = (list(config.markdown_extensions), dict(config.mdx_configs))
         self.report = Report()
         board = self.preloaded or self._load(config)
