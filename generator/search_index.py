@@ -132,13 +132,13 @@ _SHIFT = np.uint64(21)  # a code point fits in 21 bits: a key is two of them, 42
 _DOC_SHIFT = np.uint64(42)
 
 
-TEXT_BATCH = 1_000_000  # characters read at a time: the arrays of a batch take about 40 bytes a character
+TEXT_BATCH = 400_000  # characters read at a time: the arrays of a batch take about 40 bytes a character
 
 
 def doc_postings(texts: list[str]) -> list[DocPostings]:
     """The bigrams of word characters (folded) of each text, with their positions: many texts at once, in
     arrays (a per-character Python loop took ~5 s at 1,000 articles), about TEXT_BATCH characters at a time
-    (all 1,000 articles at once took 220 MB)."""
+    (all 1,000 articles at once took 220 MB; 1,000,000 characters, 40 MB)."""
     out: list[DocPostings] = []
     begin = 0
     while begin < len(texts):
@@ -191,11 +191,19 @@ def merge(parts: list[DocPostings]) -> Postings:
 
 def _entries(parts: list[DocPostings]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The parts' (document, bigram) entries end to end: keys, counts, positions and each entry's document.
-    Empties `parts`."""
-    keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, np.uint64)
-    counts = np.concatenate([p.counts for p in parts]) if parts else np.zeros(0, np.uint32)
-    pos = np.concatenate([p.pos for p in parts]) if parts else np.zeros(0, np.uint32)
-    entry_doc = np.repeat(np.arange(len(parts), dtype=np.uint32), [len(p.keys) for p in parts])
+    Empties `parts`, each part as soon as it is copied (all of them beside their copy was the peak at 3,000)."""
+    sizes = [len(p.keys) for p in parts]
+    keys = np.empty(sum(sizes), np.uint64)
+    counts = np.empty(len(keys), np.uint32)
+    pos = np.empty(sum(len(p.pos) for p in parts), np.uint32)
+    entry_doc = np.repeat(np.arange(len(parts), dtype=np.uint32), sizes)
+    at = occ = 0
+    for n, part in enumerate(parts):
+        keys[at:at + len(part.keys)] = part.keys
+        counts[at:at + len(part.keys)] = part.counts
+        pos[occ:occ + len(part.pos)] = part.pos
+        at, occ = at + len(part.keys), occ + len(part.pos)
+        parts[n] = None  # type: ignore[call-overload]
     parts.clear()
     return keys, counts, pos, entry_doc
 
@@ -358,7 +366,7 @@ def _fnv(first: np.ndarray, second: np.ndarray, shards: int) -> np.ndarray:
     return (value % np.uint64(shards)).astype(np.int64)
 
 
-BATCH = 250_000  # occurrences turned into bytes at a time: bounds the memory of the arrays (~25 MB)
+BATCH = 120_000  # occurrences turned into bytes at a time: bounds the memory of the arrays (~12 MB)
 
 
 def _four_digit_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -615,16 +623,14 @@ def _all_shards(texts: list[str], keys: list[str], writer: SiteWriter, cache: Bu
     ekeys, counts, pos, entry_doc = _entries(_cached_postings(texts, cache, kind, keys))
     shards = shard_count(len(np.unique(ekeys)))
     group = group_of(_shard_of_keys(ekeys, shards), shards).astype(np.uint8)
-    entry_start = np.cumsum(counts, dtype=np.int64)
+    entry_start = np.cumsum(counts, dtype=np.int64 if len(pos) >= 2**32 else np.uint32)  # uint32: half the memory
     entry_start -= counts
-    order = np.argsort(group, kind="stable")  # stable: each group's entries stay in (document, key) order
-    bounds = np.searchsorted(group[order], np.arange(GROUPS + 1)).tolist()
-    del group
     head = _Head([], shards, [None] * shards, [0] * GROUPS, [_generation(keys, g) for g in range(GROUPS)], [])
     for g in range(GROUPS):
-        pick = order[bounds[g]:bounds[g + 1]]
+        pick = np.flatnonzero(group == g)  # in (document, key) order; one group's indices at a time, not all
         mine = counts[pick]
-        merged = _merge_entries(ekeys[pick], mine, entry_doc[pick], pos[np.repeat(entry_start[pick], mine) + _ramp(mine)])
+        merged = _merge_entries(ekeys[pick], mine, entry_doc[pick],
+                                pos[np.repeat(entry_start[pick].astype(np.int64), mine) + _ramp(mine)])
         del pick, mine
         _write_shards(merged.table(), shards, writer, head.sigs)
         head.bigrams[g] = len(merged.keys)

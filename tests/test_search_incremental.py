@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from test_search_index import reference_shards
 
 from generator.buildcache import HEADER, BuildCache
 from generator.model import Status
@@ -69,10 +70,15 @@ class Project:
 
 
 def clean(tmp_path: Path, docs: list[SearchDoc]) -> dict[str, bytes]:
+    """A build from nothing; its shards (merged a group at a time) are the definition's (test_search_index)."""
     folder = tmp_path / "clean"
     writer = SiteWriter(folder)
     write_search_index(docs, writer, BuildCache(tmp_path / "clean-project"), "postings")
-    return files(folder)
+    made = files(folder)
+    want = reference_shards([d.text for d in docs])
+    assert {p: made[p].decode("utf-8") for p in made if p.startswith("search/data/s/")} == {
+        f"search/data/s/{n}.json": text for n, text in want.items()}
+    return made
 
 
 def files(folder: Path) -> dict[str, bytes]:
