@@ -618,20 +618,29 @@ def _write_shards(table: Postings, shards: int, writer: SiteWriter, sigs: list[s
 
 
 def _all_shards(texts: list[str], keys: list[str], writer: SiteWriter, cache: BuildCache | None, kind: str) -> _Head:
-    """Merge and write every shard, a group of shards at a time (a whole merged index at once was the search
-    index's peak memory), keeping each group's merged postings in the cache."""
-    ekeys, counts, pos, entry_doc = _entries(_cached_postings(texts, cache, kind, keys))
-    shards = shard_count(len(np.unique(ekeys)))
-    group = group_of(_shard_of_keys(ekeys, shards), shards).astype(np.uint8)
-    entry_start = np.cumsum(counts, dtype=np.int64 if len(pos) >= 2**32 else np.uint32)  # uint32: half the memory
-    entry_start -= counts
+    """Merge and write every shard, a group of shards at a time, keeping each group's merged postings in the
+    cache. Each document's postings are first put in group order (same memory), so that a group's entries
+    are slices of them: the whole index merged at once, or all postings copied end to end, was the peak
+    memory of a 3,000-article build."""
+    parts = _cached_postings(texts, cache, kind, keys)
+    unique = np.zeros(0, np.uint64)
+    for start in range(0, len(parts), 256):  # the number of distinct bigrams, a few hundred documents at a time
+        unique = np.union1d(unique, np.concatenate([p.keys for p in parts[start:start + 256]] or [unique]))
+    shards = shard_count(len(unique))
+    del unique
+    grouped: list = parts  # each document's postings replaced by their group-ordered copy, one at a time
+    for n, part in enumerate(parts):
+        grouped[n] = _by_group(part, shards)
+    del parts
     head = _Head([], shards, [None] * shards, [0] * GROUPS, [_generation(keys, g) for g in range(GROUPS)], [])
     for g in range(GROUPS):
-        pick = np.flatnonzero(group == g)  # in (document, key) order; one group's indices at a time, not all
-        mine = counts[pick]
-        merged = _merge_entries(ekeys[pick], mine, entry_doc[pick],
-                                pos[np.repeat(entry_start[pick].astype(np.int64), mine) + _ramp(mine)])
-        del pick, mine
+        pieces = [(k[b[g]:b[g + 1]], c[b[g]:b[g + 1]], p[o[g]:o[g + 1]]) for k, c, p, b, o in grouped]
+        sizes = [len(piece[0]) for piece in pieces]
+        merged = _merge_entries(np.concatenate([piece[0] for piece in pieces] or [np.zeros(0, np.uint64)]),
+                                np.concatenate([piece[1] for piece in pieces] or [np.zeros(0, np.uint32)]),
+                                np.repeat(np.arange(len(pieces), dtype=np.uint32), sizes),
+                                np.concatenate([piece[2] for piece in pieces] or [np.zeros(0, np.uint32)]))
+        del pieces
         _write_shards(merged.table(), shards, writer, head.sigs)
         head.bigrams[g] = len(merged.keys)
         if cache is not None:
@@ -640,6 +649,19 @@ def _all_shards(texts: list[str], keys: list[str], writer: SiteWriter, cache: Bu
     if cache is not None:
         cache.count("search.shards_made", sum(s is not None for s in head.sigs))
     return head
+
+
+def _by_group(part: DocPostings, shards: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], list[int]]:
+    """A document's postings with its entries in group order (key order within a group): keys, counts,
+    positions, and where each group's entries and positions begin."""
+    group = group_of(_shard_of_keys(part.keys, shards), shards)
+    order = np.argsort(group, kind="stable")
+    counts = part.counts[order]
+    first = (np.cumsum(part.counts, dtype=np.int64) - part.counts)[order]
+    pos = part.pos[np.repeat(first, counts) + _ramp(counts)]
+    bounds = np.searchsorted(group[order], np.arange(GROUPS + 1))
+    occ = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))[bounds]
+    return part.keys[order], counts, pos, bounds.tolist(), occ.tolist()
 
 
 def _update_shards(texts: list[str], keys: list[str], head: _Head, writer: SiteWriter, cache: BuildCache,
