@@ -57,6 +57,7 @@ from generator.output.faults import machine_fault
 from generator.output.staged import StagedBuild, TargetRefused
 from generator.output.target import mark_site
 from generator.output.writer import OutputMap, Owner, SiteWriter, Tree, content_sig
+from generator.parallel_render import Split, render_workers
 from generator.phones import tel_html, tel_text
 from generator.phrases import fixed_names, phrase_headings, phrase_html
 from generator.plan import ListingPage, SitePlan, plan_site
@@ -134,9 +135,14 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # What MkDocs built with, kept after the build so board serve can render one saved article again at once
         # (render_again): the config, files, navigation and template environment.
         self._warm: tuple | None = None
+        self._dirty = False  # MkDocs skips a page whose File says it is unchanged (render_site's builds)
+        # Pages rendered in forked children meanwhile (generator.parallel_render): the split and its pages.
+        self._split: tuple[Split, list] | None = None
+        self._progress_said = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self._dirty = dirty
         self.asset_urls: dict[str, str] = {}  # "assets/board/board.css" -> its fingerprinted path
 
     # -- configuration -------------------------------------------------------------------
@@ -262,6 +268,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 self._copy_if_changed(file)
         self._pages_total = len(plan.board.published) + len(plan.pages) - len(self._kept)
         self._pages_done = 0
+        self._progress_said = 0
         self.search_docs = []
         return kept
 
@@ -435,23 +442,98 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         env.filters["phrases"] = lambda text: phrase_html(str(text), keep)  # headings break between phrases only
         env.filters["tel"] = lambda text: tel_text(str(text), tuple(self.plan.board.settings.public_phones))
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
+        self._split = None
+        if self._dirty and self.writer is not None and list(config.plugins) == ["board"]:
+            self._render_elsewhere(config, files, env)
         return env
+
+    def _render_elsewhere(self, config: MkDocsConfig, files: Files, env) -> None:
+        """Forked children render a share of the pages MkDocs is about to render here (generator.parallel_render):
+        MkDocs ("dirty") skips each page a child took, on_post_build writes its bytes. Serial where no fork."""
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pending = [f for f in doc_files if f.page is not None and f.is_modified()]
+        workers = render_workers(len(pending))
+        if workers < 2:
+            return
+        nav = self._warm[2] if self._warm is not None else None
+        env.get_template("main.html")  # compiled here once, before the fork, not once per process
+        split = Split(len(pending))
+        for index, file in enumerate(pending):
+            file.is_modified = lambda index=index: split.mine(index)  # type: ignore[method-assign]
+        cache = self.cache
+
+        def render(index: int) -> tuple[str, bytes]:  # in a child
+            cache is not None and cache.count("pages.elsewhere")  # last-build.json says the split was used
+            return self._render_page(pending[index].page, config, doc_files, nav, env)
+
+        split.start(workers - 1, render, cache.take_record if cache is not None else None)
+        self._split = (split, pending, (config, doc_files, nav, env))
+
+    def _render_page(self, page: Page, config: MkDocsConfig, doc_files, nav, env) -> tuple[str, bytes]:
+        """MkDocs' _build_page without its write (the same context, template and events): (dest, bytes)."""
+        from mkdocs.commands.build import get_context
+
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            return page.file.dest_uri, self._page_bytes(template.render(context), page)
+        finally:
+            page.active = False
+            config._current_page = None
+
+    def _collect_elsewhere(self) -> None:
+        """The children's pages (and any a child did not deliver, rendered here now), written by the one writer."""
+        if self._split is None:
+            return
+        split, pending, (config, doc_files, nav, env) = self._split
+        self._split = None
+        results, missing, lines, records = split.collect()
+        for name, level, text in lines:  # what MkDocs said in a child, said here (translated, counted)
+            logging.getLogger(name).log(level, "%s", text)
+        for record in records:
+            if record is not None and self.cache is not None:
+                self.cache.add_record(record)
+        for index in missing:
+            results[index] = self._render_page(pending[index].page, config, doc_files, nav, env)
+        for index in sorted(results):
+            dest, data = results[index]
+            if data.strip():  # as MkDocs skips an empty page
+                self.writer.write_bytes(dest, data, self.writer.map.owner_of(dest))
+        self._progress(final=True)
+
+    def _progress(self, final: bool = False) -> None:
+        if self._pages_total < PROGRESS_FROM:
+            return
+        done = self._pages_done + (self._split[0].done_elsewhere() if self._split is not None else 0)
+        if final:
+            done = self._pages_total
+        step = done // 200 if done < self._pages_total else -1
+        if done and step != self._progress_said and (step > self._progress_said or step == -1):
+            self._progress_said = step
+            stderr_progress(f"  已生成网页 {done}/{self._pages_total}")
 
     @event_priority(-100)  # last: what is kept is exactly what MkDocs writes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        encoded = self._page_bytes(output, page)
+        self._produced[page.file.dest_uri] = content_sig(encoded)
+        self.writer.make_room(Path(config.site_dir, page.file.dest_uri))  # MkDocs writes it next, as a new file
+        self._pages_done += 1
+        self._progress()
+        return output
+
+    def _page_bytes(self, output: str, page: Page) -> bytes:
+        """A rendered page's bytes, kept in the cache for the next build (here or in a render child)."""
         key = self._page_keys.get(page.file.src_uri)
         # Encoded as MkDocs writes it (mkdocs.commands.build._build_page), so the copy is byte-identical.
         encoded = output.encode("utf-8", errors="xmlcharrefreplace")
         if key is not None and self.cache is not None and output.strip():
             self.cache.put(self._cache_kind(), key, (encoded, self._texts.get(page.file.src_uri),
                                                      self._said.get(page.file.src_uri, [])))
-        self._produced[page.file.dest_uri] = content_sig(encoded)
-        self.writer.make_room(Path(config.site_dir, page.file.dest_uri))  # MkDocs writes it next, as a new file
         self.cache and self.cache.count("pages.rendered")
-        self._pages_done += 1
-        if self._pages_total >= PROGRESS_FROM and (self._pages_done % 200 == 0 or self._pages_done == self._pages_total):
-            stderr_progress(f"  已生成网页 {self._pages_done}/{self._pages_total}")
-        return output
+        return encoded
 
     def render_again(self, article: Article) -> tuple[str, bytes] | None:
         """The page of one article, changed since this build, rendered with this build's MkDocs state
@@ -496,6 +578,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         posters = self._posters_on()
         report = self.artefact_report = Report()
         writer = self.writer
+        self._collect_elsewhere()
         for dest_uri, html, owner, article, text in self._kept:
             writer.write_bytes(dest_uri, html, owner)
             if article is not None:
@@ -526,6 +609,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             self.staged = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._split is not None:
+            self._split[0].abandon()
+            self._split = None
         if getattr(self, "_empty_dir", None):
             shutil.rmtree(self._empty_dir, ignore_errors=True)
         if self.staged is not None:

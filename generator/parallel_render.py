@@ -1,0 +1,157 @@
+"""Pages rendered on the machine's other cores while the renderer (MkDocs) renders the rest here.
+
+MkDocs renders its pages one after another in one process, and the page templates are most of a
+full build's time, so a second core would idle. Once every page is read and the template
+environment is ready, `Split.start` forks one child per extra core. The pages to render are
+numbered in MkDocs' own order: this process takes them from the front as MkDocs reaches them
+(`Split.mine`, asked through each page's `is_modified`), the children take them from the back,
+until the two ends meet, so neither side waits for the other whatever a page costs.
+
+A child sends its pages' bytes back at the end (`Split.collect`); this process writes them
+through the one writer. A page a child did not send (it failed or died) is in `missing`: the
+caller renders it itself, so the site is whole either way and the same bytes as a serial build.
+
+Only where `fork` exists (the children inherit the rendered state; nothing is pickled to start
+them) and never from a process with other threads (a server): there the caller stays serial.
+`BOARD_RENDER_WORKERS=1` turns it off (`=N` sets the number of processes, this one included).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import threading
+from typing import Any, Callable
+
+MIN_PAGES = 120  # below this a build renders in a couple of seconds and the fork would not pay
+WAIT_SECONDS = 600  # a child still rendering this long after this process finished is given up on
+
+
+def render_workers(pages: int) -> int:
+    """How many processes (this one included) should render `pages` pages; 1 means serially here."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    wanted = os.environ.get("BOARD_RENDER_WORKERS", "").strip()
+    if wanted.isdigit():
+        return max(1, min(int(wanted), pages))
+    if pages < MIN_PAGES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover  (macOS has fork but no affinity)
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, pages // 60))
+
+
+class _Said(logging.Handler):
+    """A child's log lines (MkDocs' warnings while rendering), said again by the parent."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.lines: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.name, record.levelno, record.getMessage()))
+
+
+class Split:
+    """Pages 0..count-1 shared between this process (from the front) and its children (from the back)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._context = multiprocessing.get_context("fork")
+        self._lock = self._context.Lock()
+        # [first page nobody took yet from the front, first page a child took, pages the children finished]
+        self._ends = self._context.RawArray("i", [0, count, 0])
+        self._children: list[tuple[Any, Any]] = []
+
+    def start(self, children: int, render: Callable[[int], Any], record: Callable[[], Any] | None = None) -> None:
+        """Fork `children` processes, each rendering pages from the back with render(index) until the
+        ends meet; record() is what a child sends back besides its pages (its cache bookkeeping since
+        the fork: it is called once in the child before the first page, to forget the parent's)."""
+        for _ in range(children):
+            receive, send = self._context.Pipe(duplex=False)
+            child = self._context.Process(target=self._child, args=(render, record, send), daemon=True)
+            try:
+                child.start()
+            except OSError:  # no memory or process left for a fork: this process renders them all
+                receive.close()
+                send.close()
+                break
+            send.close()
+            self._children.append((child, receive))
+
+    def mine(self, index: int) -> bool:
+        """Whether this process renders page `index` (asked in order); False when a child has it."""
+        with self._lock:
+            if index < self._ends[1]:
+                self._ends[0] = max(self._ends[0], index + 1)
+                return True
+            return False
+
+    def done_elsewhere(self) -> int:
+        """Pages the children have rendered so far (for the progress lines)."""
+        return self._ends[2]
+
+    def _take(self) -> int | None:
+        with self._lock:
+            if self._ends[0] >= self._ends[1]:
+                return None
+            self._ends[1] -= 1
+            return self._ends[1]
+
+    def _child(self, render: Callable[[int], Any], record: Callable[[], Any] | None, send) -> None:
+        gc.freeze()  # the inherited objects are never garbage here: not walking them keeps them shared with the parent
+        said = _Said()
+        mkdocs_log = logging.getLogger("mkdocs")
+        for handler in list(mkdocs_log.handlers):
+            mkdocs_log.removeHandler(handler)
+        mkdocs_log.addHandler(said)
+        mkdocs_log.propagate = False
+        if record is not None:
+            record()
+        done: list[tuple[int, Any]] = []
+        try:
+            while (index := self._take()) is not None:
+                done.append((index, render(index)))
+                with self._lock:
+                    self._ends[2] += 1
+        except BaseException:  # noqa: BLE001  the parent renders what is missing and meets the same fault itself
+            pass
+        send.send((done, said.lines, record() if record is not None else None))
+        send.close()
+
+    def abandon(self) -> None:
+        """The build failed: stop the children (nothing they made is used)."""
+        for child, receive in self._children:
+            child.kill()
+            child.join()
+            receive.close()
+        self._children = []
+
+    def collect(self) -> tuple[dict[int, Any], list[int], list[tuple[str, int, str]], list[Any]]:
+        """After this process's share: (index -> what render returned in a child, the indexes no child
+        delivered, the children's log lines, their records). Every child is waited for."""
+        results: dict[int, Any] = {}
+        lines: list[tuple[str, int, str]] = []
+        records: list[Any] = []
+        for child, receive in self._children:
+            try:
+                if receive.poll(WAIT_SECONDS):
+                    done, said, record = receive.recv()
+                    results.update(done)
+                    lines += said
+                    records.append(record)
+            except Exception:  # noqa: BLE001  a child that died or sent garbage: its pages are missing
+                pass
+            finally:
+                receive.close()
+            child.join(5)
+            if child.is_alive():
+                child.kill()
+                child.join()
+        self._children = []
+        taken_back = range(self._ends[1], self.count)
+        return results, [i for i in taken_back if i not in results], lines, records

@@ -1,0 +1,89 @@
+"""Pages rendered in forked children (generator.parallel_render) give the same site, byte for byte,
+as MkDocs rendering every page itself; a child that dies costs time, never a page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, copy_project, run_board, tree_hash
+from generator.parallel_render import Split, render_workers
+
+ENV = {"SOURCE_DATE_EPOCH": "1795000000"}  # board.json's generated_at and the sitemap's lastmod: fixed
+
+
+def _build(project: Path, workers: str) -> dict:
+    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env={**ENV, "BOARD_RENDER_WORKERS": workers})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    stats = json.loads((project / ".cache" / "build" / "last-build.json").read_text(encoding="utf-8"))
+    stats["messages"] = sorted(line for line in result.stderr.splitlines() if re.search(r":\d+: (错误|警告)：", line))
+    return stats
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """The sample project built serially (BOARD_RENDER_WORKERS=1) and split over two processes."""
+    base = tmp_path_factory.mktemp("parallel")
+    serial = copy_project(base / "serial")
+    shutil.copytree(serial, base / "split")
+    return {"serial": (serial, _build(serial, "1")), "split": (base / "split", _build(base / "split", "2"))}
+
+
+@pytest.mark.renderer
+def test_split_render_is_byte_identical(both) -> None:
+    (serial, one), (split, two) = both["serial"], both["split"]
+    assert two.get("pages.elsewhere", 0) > 0, two  # a child really rendered pages
+    assert "pages.elsewhere" not in one
+    assert one["pages.rendered"] == two["pages.rendered"]  # every page once, wherever it was rendered
+    mine, theirs = tree_hash(split / "site"), tree_hash(serial / "site")
+    assert set(mine) == set(theirs), set(mine) ^ set(theirs)
+    assert [p for p in mine if mine[p] != theirs[p]] == []
+    assert two["messages"] == one["messages"]
+
+
+@pytest.mark.renderer
+def test_split_pages_are_cached_for_the_next_build(both) -> None:
+    """The children's pages are in the build cache too: a rebuild with nothing changed renders none."""
+    split, _ = both["split"]
+    (split / ".cache" / "build" / "unchanged.json").unlink(missing_ok=True)  # no early stop: MkDocs runs
+    again = _build(split, "2")
+    assert again.get("pages.rendered", 0) == 0 and again["pages.reused"] > 0, again
+
+
+def _dies_on(bad: set[int]):
+    def render(index: int) -> bytes:
+        if index in bad and os.getpid() != parent:
+            os._exit(3)  # a child killed mid-way (out of memory, say)
+        return f"page {index}".encode()
+    parent = os.getpid()
+    return render
+
+
+@pytest.mark.parametrize("bad", [set(), {39}, {0, 20}, set(range(40))])
+def test_pages_a_child_did_not_deliver_are_reported_missing(bad: set[int]) -> None:
+    """Whatever a child manages, the pages it took and did not send back are `missing` (the plugin renders
+    those itself), and this process's own share plus both lists cover every page exactly once."""
+    count = 40
+    split = Split(count)
+    render = _dies_on(bad)
+    split.start(1, render)
+    mine = [i for i in range(count) if split.mine(i)]
+    results, missing, _lines, _records = split.collect()
+    assert sorted(mine + list(results) + missing) == list(range(count))
+    assert all(results[i] == f"page {i}".encode() for i in results)
+    assert not set(results) & bad
+
+
+def test_serial_where_asked_or_small(monkeypatch) -> None:
+    monkeypatch.setenv("BOARD_RENDER_WORKERS", "1")
+    assert render_workers(5000) == 1
+    monkeypatch.setenv("BOARD_RENDER_WORKERS", "2")
+    assert render_workers(3) == 2
+    monkeypatch.delenv("BOARD_RENDER_WORKERS")
+    assert render_workers(10) == 1  # a small board: the fork would not pay
