@@ -139,6 +139,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # Pages rendered in forked children meanwhile (generator.parallel_render): the split and its pages.
         self._split: tuple[Split, list] | None = None
         self._progress_said = 0
+        self._artefacts_written = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -269,6 +270,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._pages_total = len(plan.board.published) + len(plan.pages) - len(self._kept)
         self._pages_done = 0
         self._progress_said = 0
+        self._artefacts_written = False
         self.search_docs = []
         return kept
 
@@ -468,6 +470,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
         split.start(workers - 1, render, cache.take_record if cache is not None else None)
         self._split = (split, pending, (config, doc_files, nav, env))
+        self._write_artefacts()  # here, while the child renders; the pages MkDocs renders here come after
 
     def _render_page(self, page: Page, config: MkDocsConfig, doc_files, nav, env) -> tuple[str, bytes]:
         """MkDocs' _build_page without its write (the same context, template and events): (dest, bytes)."""
@@ -574,19 +577,27 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         settings = self.plan.board.settings
         return self.posters_enabled if self.posters_enabled is not None else settings.posters
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        posters = self._posters_on()
-        report = self.artefact_report = Report()
-        writer = self.writer
-        self._collect_elsewhere()
-        for dest_uri, html, owner, article, text in self._kept:
-            writer.write_bytes(dest_uri, html, owner)
+    def _write_artefacts(self) -> None:
+        """Search index, feeds, kiosk, posters... : from the plan and every article's search text, all known
+        once the pages are read (so, with a render child, written while it renders, not after)."""
+        self.artefact_report = Report()
+        for _dest, _html, _owner, article, text in self._kept:
             if article is not None:
                 self.search_docs.append(SearchDoc(article, text))
         order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
         self.search_docs.sort(key=lambda d: order[d.article.src_uri])
-        write_artefacts(self.plan, writer, self.search_docs, posters=posters, report=report,
-                        progress=stderr_progress)
+        write_artefacts(self.plan, self.writer, self.search_docs, posters=self._posters_on(),
+                        report=self.artefact_report, progress=stderr_progress)
+        self._artefacts_written = True
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        writer = self.writer
+        self._collect_elsewhere()
+        for dest_uri, html, owner, _article, _text in self._kept:
+            writer.write_bytes(dest_uri, html, owner)
+        if not self._artefacts_written:
+            self._write_artefacts()
+        report = self.artefact_report
         if self.preloaded is None:  # the `board` command prints these itself
             for message in report.warnings:
                 log.warning(str(message))
