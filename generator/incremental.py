@@ -190,7 +190,7 @@ def article_fingerprints(board: "Board") -> dict[str, str]:
         assets = [(a, public_name(a), board.public[a].name if a in board.public else None) for a in article.assets]
         links = [(target, by_src[target].url if target in by_src else None) for _, _, target in article.article_links]
         # Every field but the absolute path, which no page shows (a moved project keeps its cache).
-        prints[article.src_uri] = digest(article_print(article), assets, links)
+        prints[article.src_uri] = digest(print_of(board, article), assets, links)
     return prints
 
 
@@ -249,6 +249,15 @@ def kept_files(cache: BuildCache | None, kind: str, key: str, writer, make) -> N
 def article_print(article: Article) -> str:
     """Every field of an article (status and short code included) but its absolute path."""
     return repr(replace(article, path=Path(article.src_uri)))
+
+
+def print_of(board: "Board", article: Article) -> bytes:
+    """article_print as bytes (digest takes them as they are), made once a build per article: the page
+    fingerprint and the WeChat key both need it, and a repr of every field costs a millisecond."""
+    held = board.prints.get(article.src_uri)
+    if held is None or held[0] is not article:
+        held = board.prints[article.src_uri] = (article, article_print(article).encode("utf-8", "surrogatepass"))
+    return held[1]
 
 
 def cache_kind(board: "Board", name: str) -> str:

@@ -36,6 +36,8 @@ class Board:
     short: ShortUrls | None = None  # every article's short URL code (generator.shorturls)
     cache: BuildCache | None = None  # what earlier builds made (generator.incremental); None: keep nothing
     preview: bool = False  # loaded for board serve (drafts shown as current)
+    # src_uri -> (article, incremental.article_print of it): made once a build, read by several cache keys
+    prints: dict[str, tuple[Article, bytes]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cache: bool = True,

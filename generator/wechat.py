@@ -24,7 +24,7 @@ from generator import urls
 from generator.assets import public_name
 from generator.buildcache import code_version, digest, tree_digest
 from generator.html_walk import VOID, Walker
-from generator.incremental import article_print, cache_kind, kept_files
+from generator.incremental import cache_kind, kept_files, print_of
 from generator.model import Article
 from generator.output.claims import WECHAT as OWNER
 from generator.output.writer import SiteWriter
@@ -189,7 +189,7 @@ def write_wechat(plan: SitePlan, writer: SiteWriter, link_path) -> None:
                 writer.write_bytes(urls.wechat_qr(article.slug), qr_png(link), OWNER)
             writer.write_text(urls.wechat_path(article.slug), html, OWNER)
 
-        key = digest(maker.shared, article_print(article), link)
+        key = digest(maker.shared, print_of(board, article), link)
         # the files an earlier build made from the same inputs are still there: nothing to make
         if writer.keep_made("wechat:" + key[:32], OWNER):
             if board.cache is not None:
