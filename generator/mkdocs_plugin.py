@@ -123,7 +123,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.incremental = False
         self.cache: BuildCache | None = None
         self._page_keys: dict[str, str] = {}  # src_uri -> cache key of the page, for pages rendered now
-        self._kept: list[tuple[str, bytes, Owner, Article | None, str | None]] = []  # copied in, not rendered
+        self._kept: list[tuple[str, bytes | None, Owner, Article | None, str | None]] = []  # copied in, not rendered
         self._texts: dict[str, str] = {}  # src_uri -> search text of an article rendered now
         self._said: dict[str, list[str]] = {}  # src_uri -> what MkDocs warned while rendering it (said again when kept)
         self._listening: _Said | None = None
@@ -251,7 +251,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             file.content_bytes = cleaned.read_bytes()
             kept.append(file)
         keys = self._page_cache_keys(config)
-        self._kept, self._page_keys, self._texts = [], {}, {}
+        self._kept, self._page_keys, self._texts, self._page_written = [], {}, {}, {}
         for article in plan.board.published:
             file = self._article_file(article, config)
             kept.append(file)
@@ -340,7 +340,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], bytes)
                 and (article is None or isinstance(kept[1], str)) and isinstance(kept[2], list)):
             file.is_modified = lambda: False  # type: ignore[method-assign]  # MkDocs' own --dirty test
-            self._kept.append((file.dest_uri, kept[0], owner, article, kept[1]))
+            # The page file an earlier build wrote from this same key is still in place: nothing to write
+            # (on_post_build passes None); else it is written with the key, for the next build to find.
+            page_key = "page:" + key[:32]
+            html = None if self.writer.keep_made(page_key, owner) else kept[0]
+            self._page_written[file.dest_uri] = page_key
+            self._kept.append((file.dest_uri, html, owner, article, kept[1]))
             for text in kept[2]:  # its link warnings, as MkDocs gave them when it rendered the page
                 logging.getLogger("mkdocs.structure.pages").warning(text)
         else:
@@ -594,7 +599,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         writer = self.writer
         self._collect_elsewhere()
         for dest_uri, html, owner, _article, _text in self._kept:
-            writer.write_bytes(dest_uri, html, owner)
+            if html is not None:  # None: left in place (_reuse)
+                writer.write_bytes(dest_uri, html, owner, key=self._page_written[dest_uri])
         if not self._artefacts_written:
             self._write_artefacts()
         report = self.artefact_report

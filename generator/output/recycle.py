@@ -121,7 +121,7 @@ def link_online(site_dir: Path, staging: Path, online: dict | None) -> dict | No
                     folders.add(folder)
                     folder = folder.rpartition("/")[0]
             try:
-                os.link(os.path.join(source, rel), os.path.join(into, rel), follow_symlinks=False)
+                os.link(f"{source}/{rel}", f"{into}/{rel}", follow_symlinks=False)  # "/": Windows takes it too
             except FileNotFoundError:
                 continue  # gone from the site online: this build writes it, as a clean one does
             linked[rel] = entry
