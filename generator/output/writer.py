@@ -280,6 +280,7 @@ class SiteWriter:
                 continue
             if st.st_size == before[1] and st.st_mtime_ns == before[2]:
                 same.add(path)
+                self._stats[path] = (st.st_size, st.st_mtime_ns)  # settle records it without a second stat
         return same
 
     def keep(self, sigs: dict[str, str], owner: Owner) -> None:
