@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import traceback
+import zlib
 from typing import Any, Iterable
 
 from generator import phrases, urls
@@ -67,7 +68,10 @@ def make(article: Article, settings, key: str | None = None) -> dict[str, tuple]
         if len(_MAKERS) >= MAKERS_LIMIT:
             _MAKERS.clear()
         maker = _MAKERS[key] = WechatMaker(settings)
-    products["wechat"] = (maker.ahead_key(link), *maker.page(article, link))
+    html, has_qr = maker.page(article, link)
+    # compressed: every article's copy page waits in the main process until write_wechat (a third of an
+    # article's memory there as text; a tenth of it compressed), see made_ahead
+    products["wechat"] = (maker.ahead_key(link), zlib.compress(html.encode("utf-8", "surrogatepass"), 1), has_qr)
     keep = fixed_names(settings)
     entry = article_json(article)
     texts: list[Any] = [entry.get("title"), entry.get("summary"), entry.get("author"),
@@ -82,6 +86,8 @@ def made_ahead(article: Article, kind: str, key: object) -> tuple | None:
     kept = article.products.get(kind)
     if kept is None or kept[0] != key:
         return None
+    if kind == "wechat":
+        return zlib.decompress(kept[1]).decode("utf-8", "surrogatepass"), kept[2]
     return kept[1:]
 
 
