@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover
 
 from generator import urls
 from generator.artefacts import stderr_progress, write_artefacts
+from generator.shorturls import save_new_codes
 from generator.assets import public_name
 from generator.buildcache import BuildCache, digest
 from generator.incremental import article_fingerprints, listing_fingerprint, shared_fingerprint
@@ -603,6 +604,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 writer.write_bytes(dest_uri, html, owner, key=self._page_written[dest_uri])
         if not self._artefacts_written:
             self._write_artefacts()
+        save_new_codes(self.plan)  # every page is written now
         report = self.artefact_report
         if self.preloaded is None:  # the `board` command prints these itself
             for message in report.warnings:

@@ -211,8 +211,7 @@ def _templates(folder: str):
 
 
 def write_short_urls(plan, writer) -> None:  # (SitePlan, SiteWriter): imported late, they import this module's users
-    """`s/<code>/index.html` for every code of a published article, then the registry's new lines
-    (only once the pages are written: a build that fails before this gives no code for good)."""
+    """`s/<code>/index.html` for every code of a published article (the registry is saved by save_new_codes)."""
     from generator.buildcache import code_version, digest, tree_digest
     from generator.output.claims import SHORT
 
@@ -236,5 +235,11 @@ def write_short_urls(plan, writer) -> None:  # (SitePlan, SiteWriter): imported 
             continue
         page = redirect_page(templates, article.url, absolute, article.title)
         writer.write_bytes(path, page.encode("utf-8"), SHORT, key=key)
-    if short.save:
+
+
+def save_new_codes(plan) -> None:  # (SitePlan)
+    """The registry's new lines, once every page is written (a render child may still be rendering when
+    write_short_urls runs): a build that fails before this gives no code for good."""
+    short = plan.board.short
+    if short is not None and short.save:
         save_registry(short.registry)

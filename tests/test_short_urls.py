@@ -242,3 +242,21 @@ def test_a_damaged_registry_is_named_from_the_project_folder(board_project) -> N
     assert result.returncode == 1 and f"{shown}:1: 错误：" in result.stderr and "Traceback" not in result.stderr
     assert registry.read_bytes() == b"abc23 \xff\xfe\x00garbage\n"  # never overwritten
     assert not board_project.site.exists()
+
+
+def test_a_build_whose_pages_fail_gives_no_code_for_good(project: Path) -> None:
+    """With a render child the short-URL pages are made while pages still render (generator.parallel_render):
+    a page that then fails must leave no new code in the registry, as in a serial build."""
+    for day in (13, 14):
+        write_article(project, f"notices/2026-11-{day}-好页.md", ARTICLE.format(title=f"好好的一页{day}", day=day))
+    write_article(project, "notices/2026-11-15-坏页.md", ARTICLE.format(title="模板出错的一页", day=15))
+    main = project / "templates" / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    assert "{% block styles %}" in text  # a fault only this page meets, at render time
+    main.write_text(text.replace("{% block styles %}", '{% block styles %}{% if page and "坏页" in page.file.src_uri %}'
+                                 "{{ board.no_such_thing() }}{% endif %}", 1), encoding="utf-8")
+    before = (project / REGISTRY).read_bytes() if (project / REGISTRY).exists() else None
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters", env={"BOARD_RENDER_WORKERS": "2"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    after = (project / REGISTRY).read_bytes() if (project / REGISTRY).exists() else None
+    assert after == before
