@@ -21,9 +21,9 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
-import os
-import threading
 from typing import Any, Callable
+
+from generator.workers import processes_for
 
 MIN_PAGES = 120  # below this a build renders in a couple of seconds and the fork would not pay
 WAIT_SECONDS = 600  # a child still rendering this long after this process finished is given up on
@@ -31,18 +31,9 @@ WAIT_SECONDS = 600  # a child still rendering this long after this process finis
 
 def render_workers(pages: int) -> int:
     """How many processes (this one included) should render `pages` pages; 1 means serially here."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    wanted = os.environ.get("BOARD_RENDER_WORKERS", "").strip()
-    if wanted.isdigit():
-        return max(1, min(int(wanted), pages))
-    if pages < MIN_PAGES:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover  (macOS has fork but no affinity)
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, pages // 60))
+    return processes_for(pages, "BOARD_RENDER_WORKERS", MIN_PAGES, 60)
 
 
 class _Said(logging.Handler):

@@ -30,17 +30,24 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def workers_for(items: int) -> int:
-    """How many processes `items` independent items are worth here (1: do them in this process).
-    BOARD_WORKERS=N decides instead (1: never a pool; tests set 2 to use one on a small board)."""
-    if threading.active_count() > 1:  # a fork copies one thread only: never from a server (board serve, desk)
+def processes_for(items: int, variable: str, minimum: int, per_process: int) -> int:
+    """How many processes `items` items are worth here (1: this one alone): never from a process with
+    other threads (a fork copies one thread only: board serve, desk); the environment `variable`=N
+    decides instead (1: never; tests set 2 on a small board); else one per core, from `minimum` items,
+    at least `per_process` items each."""
+    if threading.active_count() > 1:
         return 1
-    wanted = os.environ.get("BOARD_WORKERS", "").strip()
+    wanted = os.environ.get(variable, "").strip()
     if wanted.isdigit():
         return max(1, min(int(wanted), items))
-    if items < MIN_ITEMS:
+    if items < minimum:
         return 1
-    return max(1, min(_cores(), items // CHUNK))
+    return max(1, min(_cores(), items // per_process))
+
+
+def workers_for(items: int) -> int:
+    """How many processes `items` independent items are worth here (BOARD_WORKERS=N decides instead)."""
+    return processes_for(items, "BOARD_WORKERS", MIN_ITEMS, CHUNK)
 
 
 def pool_map(fn: Callable[[T], R], items: Sequence[T], workers: int, *, setup: Callable[..., None] | None = None,

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -83,10 +84,10 @@ def test_pages_a_child_did_not_deliver_are_reported_missing(bad: set[int]) -> No
 def test_serial_where_asked_or_small(monkeypatch) -> None:
     import generator.parallel_render as parallel
 
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)  # a server's build thread: never a fork
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # a server's build thread: never a fork
     monkeypatch.setenv("BOARD_RENDER_WORKERS", "2")
     assert render_workers(5000) == 1
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setenv("BOARD_RENDER_WORKERS", "1")
     assert render_workers(5000) == 1
     monkeypatch.setenv("BOARD_RENDER_WORKERS", "2")
