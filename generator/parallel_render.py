@@ -21,12 +21,14 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
+import signal
 from typing import Any, Callable
 
 from generator.workers import processes_for
 
 MIN_PAGES = 120  # below this a build renders in a couple of seconds and the fork would not pay
 WAIT_SECONDS = 600  # a child still rendering this long after this process finished is given up on
+LOCK_SECONDS = 30.0  # the shared lock is held for microseconds: held this long, its holder died (killed) holding it
 
 
 def render_workers(pages: int) -> int:
@@ -57,6 +59,7 @@ class Split:
         # [first page nobody took yet from the front, first page a child took, pages the children finished]
         self._ends = self._context.RawArray("i", [0, count, 0])
         self._children: list[tuple[Any, Any]] = []
+        self._alone = False  # the lock was lost (a child died holding it): this process renders every page left
 
     def start(self, children: int, render: Callable[[int], Any], record: Callable[[], Any] | None = None) -> None:
         """Fork `children` processes, each rendering pages from the back with render(index) until the
@@ -75,44 +78,69 @@ class Split:
             self._children.append((child, receive))
 
     def mine(self, index: int) -> bool:
-        """Whether this process renders page `index` (asked in order); False when a child has it."""
-        with self._lock:
+        """Whether this process renders page `index` (asked in order); False when a child has it.
+        If the lock cannot be had (its holder was killed), this process renders this page and every
+        later one itself, and `collect` drops what the children made (a timeout, not a wait for ever)."""
+        if self._alone:
+            return True
+        if not self._lock.acquire(timeout=LOCK_SECONDS):
+            self._alone = True
+            return True
+        try:
             if index < self._ends[1]:
                 self._ends[0] = max(self._ends[0], index + 1)
                 return True
             return False
+        finally:
+            self._lock.release()
 
     def done_elsewhere(self) -> int:
         """Pages the children have rendered so far (for the progress lines)."""
         return self._ends[2]
 
     def _take(self) -> int | None:
-        with self._lock:
+        if not self._lock.acquire(timeout=LOCK_SECONDS):  # a sibling died holding it: stop, send what is done
+            return None
+        try:
             if self._ends[0] >= self._ends[1]:
                 return None
             self._ends[1] -= 1
             return self._ends[1]
+        finally:
+            self._lock.release()
 
     def _child(self, render: Callable[[int], Any], record: Callable[[], Any] | None, send) -> None:
-        gc.freeze()  # the inherited objects are never garbage here: not walking them keeps them shared with the parent
-        said = _Said()
-        mkdocs_log = logging.getLogger("mkdocs")
-        for handler in list(mkdocs_log.handlers):
-            mkdocs_log.removeHandler(handler)
-        mkdocs_log.addHandler(said)
-        mkdocs_log.propagate = False
-        if record is not None:
-            record()
+        """Render pages from the back, send them. Nothing here may escape: multiprocessing would print an
+        English traceback; whatever is not delivered the parent renders itself (and meets any fault there)."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops the children)
         done: list[tuple[int, Any]] = []
+        said = _Said()
+        started = False
         try:
+            gc.freeze()  # the inherited objects are never garbage here: not walking them keeps them shared with the parent
+            mkdocs_log = logging.getLogger("mkdocs")
+            for handler in list(mkdocs_log.handlers):
+                mkdocs_log.removeHandler(handler)
+            mkdocs_log.addHandler(said)
+            mkdocs_log.propagate = False
+            if record is not None:
+                record()
+            started = True
             while (index := self._take()) is not None:
                 done.append((index, render(index)))
-                with self._lock:
+                if self._lock.acquire(timeout=LOCK_SECONDS):
                     self._ends[2] += 1
+                    self._lock.release()
         except BaseException:  # noqa: BLE001  the parent renders what is missing and meets the same fault itself
             pass
-        send.send((done, said.lines, record() if record is not None else None))
-        send.close()
+        try:
+            send.send((done, said.lines, record() if record is not None and started else None))
+        except BaseException:  # noqa: BLE001  a broken pipe, no memory to pickle: the parent renders all it took
+            pass
+        try:
+            send.close()
+        except BaseException:  # noqa: BLE001
+            pass
 
     def abandon(self) -> None:
         """The build failed: stop the children (nothing they made is used)."""
@@ -124,7 +152,11 @@ class Split:
 
     def collect(self) -> tuple[dict[int, Any], list[int], list[tuple[str, int, str]], list[Any]]:
         """After this process's share: (index -> what render returned in a child, the indexes no child
-        delivered, the children's log lines, their records). Every child is waited for."""
+        delivered, the children's log lines, their records). Every child is waited for. If the lock was lost
+        (`mine`), this process rendered every page from there on: the children's pages are duplicates."""
+        if self._alone:
+            self.abandon()
+            return {}, [], [], []
         results: dict[int, Any] = {}
         lines: list[tuple[str, int, str]] = []
         records: list[Any] = []

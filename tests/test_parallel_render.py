@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import threading
 from pathlib import Path
 
@@ -94,3 +95,69 @@ def test_serial_where_asked_or_small(monkeypatch) -> None:
     assert render_workers(3) == 2
     monkeypatch.delenv("BOARD_RENDER_WORKERS")
     assert render_workers(10) == 1  # a small board: the fork would not pay
+
+
+class _Unpicklable:
+    """A page whose pickling in the child fails the way `kind` says (only the child pickles pages)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __reduce__(self):
+        if self.kind == "memory":
+            raise MemoryError
+        if self.kind == "ctrl-c":  # Ctrl-C reaches the child while it sends: it must not stop it
+            os.kill(os.getpid(), signal.SIGINT)
+            return (bytes, (b"page",))
+        return (lambda: None, ())  # cannot be pickled at all
+
+
+@pytest.mark.parametrize("kind", ["memory", "unpicklable", "ctrl-c", "record"])
+def test_a_child_fault_prints_no_traceback(kind: str, capfd) -> None:
+    """Whatever goes wrong in a child (its send, Ctrl-C, its bookkeeping), no traceback reaches the terminal
+    and every page is still rendered exactly once (by the parent when the child did not deliver)."""
+    count = 40
+    split = Split(count)
+
+    def record() -> None:
+        if kind == "record":
+            raise RuntimeError("bookkeeping failed")
+
+    split.start(1, lambda index: _Unpicklable(kind), record)
+    split._children[0][0].join(30)  # the child took every page (this process asked for none yet) and sent
+    mine = [i for i in range(count) if split.mine(i)]
+    results, missing, _lines, _records = split.collect()
+    assert sorted(mine + list(results) + missing) == list(range(count))
+    if kind == "ctrl-c":
+        assert sorted(results) == list(range(count)) and set(results.values()) == {b"page"}
+    else:
+        assert results == {}
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Process" not in err, err
+
+
+def test_a_child_killed_holding_the_lock_does_not_hang_the_build(monkeypatch) -> None:
+    """A child killed (out of memory) while it holds the shared lock: this process stops waiting for the lock
+    after LOCK_SECONDS, renders every page left itself and drops the children's duplicates."""
+    import generator.parallel_render as parallel
+
+    monkeypatch.setattr(parallel, "LOCK_SECONDS", 0.5, raising=False)
+    count = 40
+    split = Split(count)
+
+    def render(index: int) -> bytes:
+        if index == count - 3:
+            split._lock.acquire()
+            os._exit(9)
+        return f"page {index}".encode()
+
+    split.start(1, render)
+    split._children[0][0].join(30)
+    answers: list[list] = []
+    asking = threading.Thread(target=lambda: answers.append([i for i in range(count) if split.mine(i)]), daemon=True)
+    asking.start()
+    asking.join(30)
+    assert not asking.is_alive(), "waited for a lock its dead holder never releases"
+    results, missing, _lines, _records = split.collect()
+    assert answers[0] == list(range(count))  # every page rendered here, once
+    assert results == {} and missing == []
