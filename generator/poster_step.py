@@ -13,7 +13,8 @@ from generator.output.writer import SiteWriter
 from generator.messages import Report
 from generator.model import Article
 from generator.plan import SitePlan
-from generator.posters import PosterError, PosterJob, PosterSettings, render_posters
+from generator.content import MAX_FILE_BYTES, RawArticle, decode, read_regular, split_front_matter
+from generator.posters import PosterError, PosterJob, PosterSettings, PosterWarning, render_posters
 
 
 def poster_job(article: Article, plan: SitePlan) -> PosterJob:
@@ -61,9 +62,38 @@ def render_jobs(jobs: list[PosterJob], out_dir: Path, plan: SitePlan, report: Re
     except PosterError as exc:
         report.error("mkdocs.yml", 1, str(exc), code="poster.failed")
         return False
+    paths = {article.source: article.path for article in plan.board.articles}
     for warning in result.warnings:
-        report.warning(warning.source, 1, warning.text, code=warning.code)
+        report.warning(warning.source, warning_line(paths.get(warning.source), warning), warning.text, code=warning.code)
     return True
+
+
+def warning_line(path: Path | None, warning: PosterWarning) -> int:
+    """The file line a poster warning is about: the first line holding a character the poster left out
+    (title, summary or body alike), the body's first line for a body too long for one sheet, else 1.
+    The file is read again (warnings are rare) rather than keeping every article's line table."""
+    raw = _raw(path, warning.source) if path is not None else None
+    if raw is None:
+        return 1
+    lines = raw[0].split("\n")
+    if warning.chars:
+        return next((n for n, line in enumerate(lines, start=1) if any(c in line for c in warning.chars)), 1)
+    if warning.code == "poster.cut":  # the body's first written line
+        return next((n for n, line in enumerate(lines, start=1) if n >= raw[1].body_line and line.strip()), 1)
+    return 1
+
+
+def _raw(path: Path, source: str) -> tuple[str, RawArticle] | None:
+    """The file's text and its front matter split, or None when it cannot be read now (changed since)."""
+    quiet = Report()
+    try:
+        text = decode(read_regular(path, MAX_FILE_BYTES), source, quiet)
+    except OSError:
+        return None
+    raw = RawArticle(path=path, source=source, src_uri="")
+    if text is None or split_front_matter(raw, text, quiet) is None:
+        return None
+    return text, raw
 
 
 def write_posters(plan: SitePlan, writer: SiteWriter, report: Report,

@@ -552,12 +552,12 @@ def run_each(task: Callable[..., Outcome], jobs: list[tuple], say: Callable[[str
     with a traceback; the street's site online stays as it was."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from generator.workers import _cores
+    from generator.workers import usable_cores
 
-    workers = min(len(jobs), _cores())
+    workers = min(len(jobs), usable_cores())
     if workers <= 1:
         return [task(*job) for job in jobs]
-    inner = max(1, _cores() // workers)
+    inner = max(1, usable_cores() // workers)
     with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(inner,)) as pool:
         futures = [pool.submit(task, *job) for job in jobs]
         outcomes = []

@@ -23,7 +23,8 @@ MIN_ITEMS = 200  # below this, a board builds in a few seconds and the pool's st
 CHUNK = 16  # items sent to a worker at a time
 
 
-def _cores() -> int:
+def usable_cores() -> int:
+    """Cores this process may run on (the affinity mask where the system has one)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # Windows, macOS
@@ -42,7 +43,7 @@ def processes_for(items: int, variable: str, minimum: int, per_process: int) -> 
         return max(1, min(int(wanted), items))
     if items < minimum:
         return 1
-    return max(1, min(_cores(), items // per_process))
+    return max(1, min(usable_cores(), items // per_process))
 
 
 def workers_for(items: int) -> int:

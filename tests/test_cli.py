@@ -124,3 +124,20 @@ def test_longest_allowed_file_name_builds_with_poster(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "posters" / f"{stem}.pdf").is_file()
     assert (project / "site" / "notices" / stem / "index.html").is_file()
+
+
+def test_poster_warnings_name_the_line_at_fault(tmp_path: Path) -> None:
+    """A character the poster font lacks is named at the line that holds it (title, summary or body), and
+    a body too long for one sheet at the body's first line: staff go to that line, not to line 1."""
+    project = copy_project(tmp_path / "p", with_content=False)
+    head = "---\ntype: notice\ndate: 2026-11-20\nauthor: 幸福里社区居民委员会\n"
+    write_article(project, "notices/标题.md", head + "title: 停水通知🚰\n---\n\n各位居民：\n\n明天停水。\n")
+    write_article(project, "notices/摘要.md", head + "title: 停电通知\nsummary: 明天停电🔌，请做好准备\n---\n\n明天停电。\n")
+    write_article(project, "notices/正文.md", head + "title: 大扫除通知\n---\n\n各位居民：\n\n周六大扫除。\n\n"
+                  "欢迎参加🧹！\n")
+    write_article(project, "notices/长文.md", head + "title: 很长的通知\n---\n\n"
+                  + "\n\n".join("第一条，各位居民请注意楼道里不要堆放杂物，保持消防通道畅通。" * 6 for _ in range(60)) + "\n")
+    result = run_board(project, "poster", *(f"content/notices/{n}.md" for n in ("标题", "摘要", "正文", "长文")))
+    assert result.returncode == 0, result.stderr
+    for name, line in (("标题", 5), ("摘要", 6), ("正文", 12), ("长文", 8)):
+        assert f"content/notices/{name}.md:{line}: 警告：" in result.stderr, (name, result.stderr)

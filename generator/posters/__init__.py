@@ -62,12 +62,12 @@ def _warnings(job: PosterJob, fit: PosterFit) -> list[PosterWarning]:
         chars = " ".join(fit.omitted)
         out.append(PosterWarning(job.source, "poster.missing_glyphs",
                                  f"《{job.title}》的海报字体里没有这些字符，海报上略去了它们：{chars}"
-                                 "（如是人名用字，请在 mkdocs.yml 中指定含这些字的字体）"))
+                                 "（如是人名用字，请在 mkdocs.yml 中指定含这些字的字体）", fit.omitted))
     printed_title = job.title.translate({ord(c): None for c in fit.omitted})
     if has_words(job.title) and not has_words(printed_title):  # a title of no words at all is told at its line by the check
         out.append(PosterWarning(job.source, "poster.title_unprintable",
                                  f"《{job.title}》的标题里的字海报字体都没有，海报的标题只能印成“{TYPES[job.type].label}”。"
-                                 "请在 mkdocs.yml 中指定含这些字的字体，或把标题换成常用字。"))
+                                 "请在 mkdocs.yml 中指定含这些字的字体，或把标题换成常用字。", fit.omitted))
     if not fit.complete:
         printed = "摘要和正文开头，后面的内容居民要扫海报上的二维码看" if job.url else \
             "摘要和正文开头（没有设置 site_url，海报上也没有二维码，居民看不到后面的内容）"

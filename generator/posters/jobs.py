@@ -71,6 +71,7 @@ class PosterWarning:
     source: str
     code: str
     text: str
+    chars: str = ""  # the characters at fault (left out for want of a glyph): their line is the one to name
 
     def __str__(self) -> str:
         return f"{self.source}: {self.text}"

@@ -10,26 +10,18 @@ bytes either way: each poster is compiled on its own, with its date as the times
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..workers import usable_cores
 from .fonts import FontSet
 from .jobs import PosterFit, PosterJob, PosterSettings
 
 PER_WORKER = 6  # posters a worker must have to earn its start-up (loading Typst, fonts, templates)
 
 _renderer = None  # the worker process's Renderer
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (the affinity mask where the system has one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # Windows, macOS
-        return os.cpu_count() or 1
 
 
 def worker_count(posters: int, cores: int | None = None) -> int:
