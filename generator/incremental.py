@@ -46,7 +46,7 @@ class ArticleChecker:
 
     def __init__(self, cache: BuildCache, content_dir: Path, project_root: Path, public_phones: tuple[str, ...],
                  prompts: frozenset[str], files: set[str], as_of: datetime, context: object = None,
-                 ahead: Callable[[Article], None] | None = None) -> None:
+                 ahead: Callable[[Article], bool] | None = None) -> None:
         self.cache = cache
         self.content_dir = content_dir
         self.project_root = project_root
@@ -96,8 +96,8 @@ class ArticleChecker:
     def _check_fresh(self, path: Path, data: bytes | None, key: str | None, report: Report) -> Article | None:
         own = Report()
         article, timing = self.fresh(path, data, own)
-        if article is not None and self.ahead is not None:
-            self.ahead(article)
+        if article is not None and self.ahead is not None and not self.ahead(article):
+            self.cache.count("products.failed")  # here, once: not again each build that reuses this check
         self.cache.count("articles.checked")
         report.extend(own)
         if key is not None:

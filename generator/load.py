@@ -60,7 +60,7 @@ def load_board(settings: Settings, as_of: datetime, report: Report, *, write_cac
     paths = [path for path in found.articles if path not in refused]
     checked = checker.check_all(paths, report)  # a file unchanged since the last build is not parsed again
     articles += [article for article in checked if article is not None]
-    remember_products(articles, cache)
+    remember_products(articles)
     if settings.street is not None:  # a community of a street project: the street's articles for it
         from generator.street import street_articles
 

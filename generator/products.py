@@ -25,7 +25,7 @@ from generator.shorturls import candidate
 
 _MAKERS: dict[str, Any] = {}  # maker_key(settings) -> its WechatMaker, in this process
 MAKERS_LIMIT = 8  # a long-running board serve, its settings changed many times, never holds more
-FAILED = "failed"  # products[FAILED] = (what went wrong,): none made ahead; counted as products.failed
+FAILED = "failed"  # products[FAILED] = (what went wrong,): none made ahead; counted (products.failed) when made
 
 
 def maker_key(settings) -> str:
@@ -42,14 +42,18 @@ class Ahead:
         self.settings = settings
         self.key = maker_key(settings)  # once per build, not once per article
 
-    def __call__(self, article: Article) -> None:
+    def __call__(self, article: Article) -> bool:
+        """Make the article's products; False when that failed (the caller counts products.failed then, once:
+        the failure is kept with the cached check, and a build that reuses it made nothing)."""
         try:
             article.products = make(article, self.settings, self.key)
         except Exception as exc:  # noqa: BLE001  the main process makes them again and reports any problem as before;
-            # the failure rides back with the article and is counted (remember), so a bug here is seen, not hidden
+            # the failure rides back with the article and is counted, so a bug here is seen, not hidden
             article.products = {FAILED: (f"{type(exc).__name__}: {exc}",)}
             if os.environ.get("BOARD_DEBUG"):
                 traceback.print_exc()
+            return False
+        return True
 
 
 def make(article: Article, settings, key: str | None = None) -> dict[str, tuple]:
@@ -91,12 +95,9 @@ def made_ahead(article: Article, kind: str, key: object) -> tuple | None:
     return kept[1:]
 
 
-def remember(articles: Iterable[Article], cache=None) -> None:
-    """Hand the QR codes and phrase breaks made ahead to the modules that make them in this process;
-    count in `cache` (its stats: products.failed) the articles whose products could not be made ahead."""
+def remember(articles: Iterable[Article]) -> None:
+    """Hand the QR codes and phrase breaks made ahead to the modules that make them in this process."""
     for article in articles:
-        if FAILED in article.products and cache is not None:
-            cache.count("products.failed")
         code = article.products.get("qr")
         if code is not None:
             from generator import qr

@@ -83,6 +83,28 @@ def test_tree_claims_keep_a_whole_folder(tmp_path: Path) -> None:
     assert writer.unclaimed() == ["stray.txt"]
 
 
+@pytest.mark.parametrize("how", ["write_bytes", "move_in"])
+def test_manifest_records_the_file_written_after_a_stat_of_the_old_one(tmp_path: Path, how: str) -> None:
+    """unchanged_files() saw a file as it was, then the caller wrote it anyway (the search index falling
+    back to its full merge): the manifest holds the new file's size and time, or the next build would
+    find it "touched" and rewrite it for nothing."""
+    site = tmp_path / "site"
+    first = SiteWriter(site)
+    first.write_bytes("search/shard-1.json", b"old", A)
+    _, manifest = first.settle({})
+    second = SiteWriter(site, previous=manifest)
+    assert second.unchanged_files({"search/shard-1.json": manifest["search/shard-1.json"][0]}) == {"search/shard-1.json"}
+    new = b"new and longer"
+    if how == "write_bytes":
+        second.write_bytes("search/shard-1.json", new, A)
+    else:
+        (tmp_path / "made").write_bytes(new)
+        second.move_in("search/shard-1.json", tmp_path / "made", A)
+    _, after = second.settle({"search/shard-1.json": None})
+    st = (site / "search/shard-1.json").stat()
+    assert after["search/shard-1.json"][1:3] == [len(new), st.st_mtime_ns] == [st.st_size, st.st_mtime_ns]
+
+
 CLASHES = {
     # name: (files to write, article whose line is named, line, words both parties must show)
     "print-pack": ({"notices/打印.md": article("打印包测试", extra="slug: print-pack\n")},

@@ -260,6 +260,7 @@ class SiteWriter:
         if not always and self.unchanged(path, sig, target):
             self.kept += 1
             return
+        self._stats.pop(path, None)  # unchanged_files() may have seen the old file: settle must stat the new one
         self.make_room(target)
         with open(target, "wb") as out:
             out.write(data)
@@ -307,6 +308,7 @@ class SiteWriter:
         path = _norm(path)
         target = self._target(path, owner)
         self.sigs[path] = None
+        self._stats.pop(path, None)  # as in write_bytes: the stat of the file replaced is not this one's
         os.replace(source, target)
 
     def unclaimed(self) -> list[str]:
