@@ -288,7 +288,7 @@ class Settings:
                  lines: dict[tuple, tuple[str, int]] | None = None) -> None:
         self.__dict__.update(project_root=project_root, config_file=config_file, values=values,
                              lines=lines or {}, templates_dir=project_root / "templates",
-                             street=None)  # a community of a street project: its generator.street.StreetLink
+                             street=None)  # a community of a street project: its generator.street_layout.StreetLink
 
     @classmethod
     def defaults(cls, project_root: Path, config_file: Path | None = None) -> "Settings":
@@ -486,7 +486,7 @@ def _read(path: Path, root: Path, report: Report, depth: int = 0) -> _Doc | None
 
 def load_settings(config_file: Path, report: Report, site_dir: Path | None = None) -> Settings | None:
     """Read and check mkdocs.yml; problems become `mkdocs.yml:LINE:` messages. None if unreadable."""
-    from generator.street import street_link
+    from generator.street_layout import street_link
 
     config_file = config_file.resolve()
     link = street_link(config_file)  # a community of a street project: paths are named from the street's folder

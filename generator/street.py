@@ -21,7 +21,7 @@ import re
 import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -35,55 +35,13 @@ from generator.incremental import ArticleChecker
 from generator.messages import Message, Report
 from generator.settings import PACKAGE_TEMPLATES
 from generator.shorturls import REGISTRY
-from generator.street_layout import COMMUNITIES, CONFIG, community_config
+from generator.street_layout import COMMUNITIES, CONFIG, DEFAULT_OFFICE, STREET, StreetLink, community_config, street_link
 from generator.timeutil import beijing
 from generator.unchanged import Stamp
 
-STREET = urls.STREET_FILES.rstrip("/")  # a street article's src_uri and files live under street/ in a community
 ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_ID = 32
-DEFAULT_OFFICE = "街道办事处"
 ID_RULE = "社区代号只能用小写英文字母、数字和连字符（-），以字母开头，不超过 32 个字符，例如 xingfuli、heping-2"
-
-
-@dataclass(frozen=True)
-class StreetLink:
-    """What a community of a street project knows of its street (`settings.street`)."""
-
-    root: Path  # the street project's folder
-    id: str
-    site_dir: Path  # the street's site folder; this community's site is site_dir/<id>
-    ids: tuple[str, ...] = ()  # every community of the street
-    office: str = DEFAULT_OFFICE  # the street office: author of its articles
-    public_phones: tuple[str, ...] = ()  # the street's own public numbers (its root mkdocs.yml)
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    def content_path(self, src_uri: str, own_content: Path) -> Path:
-        if src_uri.startswith(STREET + "/"):
-            return self.content_dir / src_uri[len(STREET) + 1:]
-        return own_content / src_uri
-
-    def for_community(self, settings) -> "StreetLink":
-        return replace(self, office=settings.street_office or self.office)
-
-
-def street_link(config_file: Path) -> StreetLink | None:
-    """The street of `<street>/communities/<id>/mkdocs.yml`, or None for any other settings file."""
-    folder = config_file.parent
-    root = folder.parent.parent
-    if folder.parent.name != COMMUNITIES or not (root / CONFIG).is_file():
-        return None
-    from generator.settings import load_settings
-
-    street = load_settings(root / CONFIG, Report())  # its mistakes are reported by the street's own check
-    ids = tuple(sorted(p.name for p in (root / COMMUNITIES).iterdir() if (p / CONFIG).is_file()))
-    if street is None:
-        return StreetLink(root, folder.name, root / "site", ids)
-    return StreetLink(root, folder.name, street.site_dir, ids, street.street_office or DEFAULT_OFFICE,
-                      tuple(street.public_phones))
 
 
 # -- the street's articles in one community -----------------------------------------------------------

@@ -141,3 +141,17 @@ def test_poster_warnings_name_the_line_at_fault(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for name, line in (("标题", 5), ("摘要", 6), ("正文", 12), ("长文", 8)):
         assert f"content/notices/{name}.md:{line}: 警告：" in result.stderr, (name, result.stderr)
+
+
+def test_board_new_loads_no_build_code(tmp_path: Path) -> None:
+    """`board new` only writes a file from a template: it must start at once on an old office PC, so it
+    loads the settings without the checks, Markdown or the renderer (a street community's settings too)."""
+    project = copy_project(tmp_path / "p", with_content=False)
+    probe = ("import json, sys; from generator import cli; code = cli.main(['new', 'notice', '停水通知']); "
+             "heavy = ('generator.street', 'generator.incremental', 'generator.checks', 'markdown', 'mkdocs');"
+             "print(json.dumps([code, sorted(m for m in sys.modules if m in heavy)]))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [0, []]
+    assert len(list((project / "content" / "notices").glob("*停水通知.md"))) == 1
