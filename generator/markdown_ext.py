@@ -16,6 +16,7 @@ It also turns Word's tab-separated tables into Markdown tables and lets `images\
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -375,15 +376,33 @@ def page_source(body: str) -> str:
 def render_page(markdown: str) -> tuple[str, PageParts | None]:
     """(HTML as the site renders it before MkDocs' link rewriting, the parts MkDocs' page is filled
     from, or None when the page must be rendered by MkDocs itself). May raise RecursionError."""
-    md = new_markdown()
-    raw, tree, targets = _RawAnchors(md), _TreeAnchors(md), _Targets(md)
-    md.preprocessors.register(raw, "board_raw_anchors", 21)
-    md.treeprocessors.register(tree, "board_anchors", 5)
-    md.treeprocessors.register(targets, "board_targets", 0)
     if _TARGET_OPEN in markdown or _TARGET_CLOSE in markdown:  # the markers would be ambiguous
-        md.treeprocessors.deregister("board_targets")
-        return md.convert(markdown), None
-    marked = md.convert(markdown)  # an empty text never reaches the processors: nothing recorded
-    parts = PageParts(marked, tuple(getattr(targets, "targets", ())), getattr(md, "toc_tokens", []),
-                      frozenset(getattr(raw, "ids", set()) | getattr(tree, "ids", set())))
-    return parts.fill(), parts if getattr(targets, "complete", True) else None
+        return new_markdown().convert(markdown), None
+    md, raw, tree, targets = _converter()
+    # Reset, as Python-Markdown's reuse asks; the readers' results too: an empty text never reaches them.
+    md.reset()
+    raw.ids, tree.ids, targets.targets, targets.complete = set(), set(), [], True
+    try:
+        marked = md.convert(markdown)
+    except BaseException:
+        _LOCAL.__dict__.pop("converter", None)  # stopped halfway (RecursionError): never used again
+        raise
+    parts = PageParts(marked, tuple(targets.targets), getattr(md, "toc_tokens", []), frozenset(raw.ids | tree.ids))
+    return parts.fill(), parts if targets.complete else None
+
+
+# One converter per thread, reset between bodies: building one (extensions, processors) cost about
+# a tenth of the parse of an average body. Threads: board serve checks a saved file meanwhile.
+_LOCAL = threading.local()
+
+
+def _converter() -> tuple[Markdown, "_RawAnchors", "_TreeAnchors", "_Targets"]:
+    held = getattr(_LOCAL, "converter", None)
+    if held is None:
+        md = new_markdown()
+        raw, tree, targets = _RawAnchors(md), _TreeAnchors(md), _Targets(md)
+        md.preprocessors.register(raw, "board_raw_anchors", 21)
+        md.treeprocessors.register(tree, "board_anchors", 5)
+        md.treeprocessors.register(targets, "board_targets", 0)
+        held = _LOCAL.converter = (md, raw, tree, targets)
+    return held

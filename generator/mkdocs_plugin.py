@@ -389,7 +389,23 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 page.meta["hide"] = ["navigation", "toc"]
             else:
                 page.meta["hide"] = ["toc"]
+            if not markdown.strip() and _RelativePathTreeprocessor is not None:
+                # Its text is empty: what MkDocs' Page.render makes of it, without building a converter per listing.
+                page.render = lambda config, files, page=page: self._render_empty(page, config, files)
         return markdown
+
+    def _render_empty(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Page.render of a page whose Markdown is blank (a listing: the templates fill it): Python-Markdown
+        returns "" for blank text before any extension runs, so every field is its empty value."""
+        if page.markdown is None or page.markdown.strip():
+            Page.render(page, config, files)
+            return
+        page.content = ""
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set()
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = {}
 
     def _render_parsed(self, page: Page, article: Article, config: MkDocsConfig, files: Files) -> None:
         """Page.render for an article from the parse the checks made (generator.markdown_ext.PageParts):
