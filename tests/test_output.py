@@ -294,25 +294,50 @@ FAULTS = {
 }
 
 
-def test_machine_faults_are_a_sentence_and_keep_the_site(built_project: Path) -> None:
-    """Each fault in turn on one project: its build fails with its sentence and keeps the site. The build
-    after each fault is the next fault's, and it must get as far as its own fault, past whatever the ones
-    before left (a cache written halfway, cleaned copies gone); the last build must succeed. One recovery
-    build for all six, not one each (CI time)."""
+# Faults that strike after the build has written part of its cache or staging folder. Each is followed by a
+# build that must succeed from what it left, and each but the first starts again from the built sample: what
+# one left behind cannot pass unseen because the next fault's build repaired it (or failed first with the same
+# sentence). The others strike before anything is written and run in turn, each build getting as far as its fault.
+LATE = ("enospc=40", "enospc=250", "vanish-public", "vanish=templates/kiosk/kiosk.js")
+
+
+def test_machine_faults_are_a_sentence_and_keep_the_site(built_project: Path, sample_site: Path) -> None:
+    """Each fault: its build fails with its sentence and keeps the site; after a late one the next build
+    succeeds. One project, copied again (not built again) for each late fault (CI time)."""
     project = built_project  # the sample built at AS_OF without posters, site and cache copied
     before = tree_hash(project / "site")
-    for fault in sorted(FAULTS):
+    early = sorted(set(FAULTS) - set(LATE))
+    for fault in [*early, *LATE]:
+        if fault in LATE[1:]:
+            shutil.rmtree(project)
+            shutil.copytree(sample_site.parent, project, symlinks=True)
         result = machine(project, fault, args=("build", "--as-of", "2026-12-01", "--no-posters"))
-        assert result.returncode == 1, fault
+        assert result.returncode == 1, (fault, result.stderr)
         assert FAULTS[fault] in result.stderr, (fault, result.stderr)
         assert "线上的网站保持原样" in result.stderr, fault
         assert "Traceback" not in result.stderr and "内部出错" not in result.stderr and "Error" not in result.stderr, fault
         assert tree_hash(project / "site") == before, fault
         assert leftovers(project) == [], fault
         shutil.copytree(ROOT / "templates", project / "templates", dirs_exist_ok=True)  # put back what vanished
-    again = run_board(project, "build", "--as-of", "2026-12-01", "--no-posters")
-    assert again.returncode == 0, again.stderr
-    assert '"as_of": "2026-12-01' in (project / "site" / "board.json").read_text(encoding="utf-8")
+        if fault in LATE:
+            again = run_board(project, "build", "--as-of", "2026-12-01", "--no-posters")
+            assert again.returncode == 0, (fault, again.stderr)
+            assert '"as_of": "2026-12-01' in (project / "site" / "board.json").read_text(encoding="utf-8"), fault
+            assert leftovers(project) == [], fault
+
+
+def test_first_build_into_an_empty_site_folder(tmp_path: Path) -> None:
+    """No cache, no earlier build, and an empty site/ made beforehand (by hand, or a share mounted there):
+    the first build fills it, leaves no staging folder and says nothing went wrong."""
+    project = copy_project(tmp_path / "p")
+    (project / "site").mkdir()
+    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "错误" not in result.stderr, result.stderr
+    board = (project / "site" / "board.json").read_text(encoding="utf-8")
+    assert '"as_of": "2026-11-26' in board
+    assert (project / "site" / "index.html").is_file() and (project / "site" / "kiosk" / "index.html").is_file()
+    assert leftovers(project) == []
 
 
 def test_read_only_site_folder_leaves_nothing_behind(tmp_path: Path, built_project: Path) -> None:
