@@ -7,16 +7,19 @@ file (symlinks, pictures, SVGs) are built by tests/hostile_inputs.py.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
 
 import generator.cli as cli
-from conftest import AS_OF, copy_project, run_board, tree_hash, write_article
+from conftest import AS_OF, ROOT, copy_project, run_board, tree_hash, write_article
 from generator.cli import main as board_main
 from generator.messages import Message
 from hostile_inputs import place
@@ -38,7 +41,7 @@ def test_corpus_is_large_enough() -> None:
         assert CODE.match(expected["code"]), name  # a stable code, never a fragment of the text
 
 
-def check_with_messages(project: Path, monkeypatch, capsys) -> tuple[int, str, list[Message]]:
+def check_with_messages(project: Path) -> tuple[int, str, list[Message]]:
     """`board check` in-process, as staff run it; also the messages it printed, with their codes."""
     captured: list[Message] = []
     printed = cli.print_messages
@@ -47,17 +50,32 @@ def check_with_messages(project: Path, monkeypatch, capsys) -> tuple[int, str, l
         captured.extend(report.messages)
         printed(report)
 
-    monkeypatch.setattr(cli, "print_messages", spy)
-    monkeypatch.chdir(project)
-    code = board_main(["check", "--as-of", AS_OF])
-    return code, capsys.readouterr().err, captured
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stderr(err):
+        patch.setattr(cli, "print_messages", spy)
+        patch.chdir(project)
+        code = board_main(["check", "--as-of", AS_OF])
+    return code, err.getvalue(), captured
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory) -> dict[str, tuple[int, str, list[Message], dict[str, str]]]:
+    """level -> (exit code, what was printed, the messages, input name -> the path its message names): one
+    `board check` over every input of that level together, not one check per input (CI time). The warnings
+    alone must exit 0, so no warning input is an error; each input is asserted on its own below."""
+    found = {}
+    for level, names in (("错误", ERRORS), ("警告", WARNINGS)):
+        project = copy_project(tmp_path_factory.mktemp("bad") / "proj", with_content=False)
+        paths = {name: place(name, EXPECTED[name], BAD, project / "content") for name in names}
+        found[level] = (*check_with_messages(project), paths)
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_bad_input_gets_its_message(name: str, project: Path, monkeypatch, capsys) -> None:
+def test_each_bad_input_gets_its_message(name: str, checked) -> None:
     expected = EXPECTED[name]
-    path = place(name, expected, BAD, project / "content")
-    code, err, messages = check_with_messages(project, monkeypatch, capsys)
+    code, err, messages, paths = checked[expected["level"]]
+    path = paths[name]
     assert "Traceback" not in err and "程序内部出错" not in err
     assert code == (1 if expected["level"] == "错误" else 0), err
     found = [m for m in messages if (m.path, max(m.line, 1), m.level.value, m.code)
@@ -81,17 +99,50 @@ def test_all_errors_in_one_build_and_site_untouched(tmp_path: Path, built_projec
     assert tree_hash(project / "site") == before
 
 
-def test_warned_inputs_are_published_without_the_danger(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
-    names = [n for n in WARNINGS if "make" not in EXPECTED[n]]
-    for name in names:
+def _gps_photo(path: Path) -> None:
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825)[2] = (30.0, 15.0, 0.0)  # GPSLatitude
+    image.save(path, exif=exif.tobytes())
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> tuple[Path, str]:
+    """One build (not one each, CI time) of the sample with the warned inputs in content/science/ and, in
+    content/, the articles of the tests below: a link to a draft, a photo with GPS, hostile text. Each test
+    asserts on its own files. (project, the build's messages)"""
+    project = copy_project(tmp_path_factory.mktemp("published") / "p")
+    for name in WARNED:
         shutil.copy(BAD / name, project / "content" / "science" / name)
+    write_article(project, "to-draft.md", "---\ntitle: 公开文章\ntype: science\ndate: 2026-11-20\n---\n\n请看[草稿文章](draft.md)。\n")
+    write_article(project, "draft.md", "---\ntitle: 草稿文章\ntype: science\ndate: 2026-11-20\ndraft: true\n---\n\n草稿。\n")
+    (project / "content" / "images").mkdir()
+    _gps_photo(project / "content" / "images" / "photo.jpg")
+    write_article(project, "gps.md", "---\ntitle: 有图\ntype: science\ndate: 2026-11-20\ncover: images/photo.jpg\n---\n\n![现场](images/photo.jpg)\n")
+    shutil.copy(ROOT / "content" / "notices" / "images" / "wenming-sunrise.jpg", project / "content" / "images" / "pic.jpg")
+    write_article(project, "markup-a.md", "---\ntitle: 'x\" onload=\"alert(1)'\ntype: science\ndate: 2026-11-20\n"
+                  "cover: images/pic.jpg\ntags: [安全]\n---\n\n这是一段很长的正文文字内容 <img src=x onerror=alert(1)//\n")
+    write_article(project, "markup-b.md", "---\ntitle: 第二篇\ntype: science\ndate: 2026-11-21\n"
+                  f"summary: '{REFRESH}'\n---\n\n正文。\n")
     result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
     assert result.returncode == 0, result.stderr
-    for name in names:
-        assert f"content/science/{name}:" in result.stderr
+    return project, result.stderr
+
+
+WARNED = [n for n in WARNINGS if "make" not in EXPECTED[n]]
+# a summary that would be a refresh to another site if printed unescaped (not evil.example: DANGEROUS has it)
+REFRESH = '0;url=https://attacker.invalid" http-equiv="refresh'
+
+
+def test_warned_inputs_are_published_without_the_danger(published) -> None:
+    project, messages = published
+    for name in WARNED:
+        assert f"content/science/{name}:" in messages
     site = project / "site"
-    for name in names:
+    for name in WARNED:
         page = site / "science" / Path(name).stem / "index.html"
         assert page.is_file(), name
         assert f"泄漏标记{Path(name).stem}" in page.read_text(encoding="utf-8")  # the text itself is published
@@ -100,6 +151,49 @@ def test_warned_inputs_are_published_without_the_danger(tmp_path: Path) -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             for needle in DANGEROUS:
                 assert needle not in text, f"{needle} in {path}"
+
+
+def test_link_to_draft_warns_and_is_not_a_link(published) -> None:
+    project, messages = published
+    assert re.search(r"^content/to-draft\.md:7: 警告：链接“draft\.md”.*草稿", messages, re.M)
+    page = (project / "site" / "science" / "to-draft" / "index.html").read_text(encoding="utf-8")
+    assert "草稿文章" in page and "draft.md" not in page
+
+
+def test_gps_removed_from_published_pictures(published) -> None:
+    from PIL import Image
+
+    project, _ = published
+    with Image.open(project / "content" / "images" / "photo.jpg") as original:
+        assert 0x8825 in original.getexif()  # content/ is never rewritten
+    with Image.open(project / "site" / "images" / "photo.jpg") as published_photo:
+        assert 0x8825 not in published_photo.getexif()
+        assert published_photo.size == (64, 48)
+
+
+def test_article_text_never_becomes_markup(published) -> None:
+    """Text from articles is escaped wherever the site prints it: cards, facts, attributes, meta tags."""
+    from bs4 import BeautifulSoup
+
+    project, _ = published
+    pages = [p for p in (project / "site").rglob("*.html") if "kiosk" not in p.parts]
+    assert len(pages) > 5
+    for page in pages:
+        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for element in html.find_all(True):
+            events = [name for name in element.attrs if name.lower().startswith("on")]
+            assert not events, f"{page}: {element.name} {events}"
+            if element.name == "meta" and element.get("http-equiv"):
+                # only a short URL's own forward page refreshes, and only to an article page of this site
+                assert page.parent.parent.name == "s" and page.parent.parent.parent == project / "site", page
+                content = element["content"]
+                assert content.startswith("0; url=../../"), content
+                target = unquote(content.removeprefix("0; url="))  # a URL: the sample's Chinese slugs are %-encoded
+                assert (page.parent / target / "index.html").resolve().is_file(), content
+    head = BeautifulSoup((project / "site" / "science" / "markup-b" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert head.find("meta", attrs={"name": "description"})["content"] == REFRESH
+    title = BeautifulSoup((project / "site" / "science" / "markup-a" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert 'x" onload="alert(1)' in title.get_text()  # the title is there, as text
 
 
 def test_huge_file_is_refused_quickly(project: Path) -> None:
@@ -123,74 +217,18 @@ def test_symlink_leaving_content_is_refused(project: Path, tmp_path: Path) -> No
     assert re.search(r"^content/a\.md:8: 错误：.*外面", result.stderr, re.M)
 
 
-def test_link_to_draft_warns_and_is_not_a_link(project: Path) -> None:
-    write_article(project, "a.md", "---\ntitle: 公开文章\ntype: science\ndate: 2026-11-20\n---\n\n请看[草稿文章](b.md)。\n")
-    write_article(project, "b.md", "---\ntitle: 草稿文章\ntype: science\ndate: 2026-11-20\ndraft: true\n---\n\n草稿。\n")
-    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"^content/a\.md:7: 警告：链接“b\.md”.*草稿", result.stderr, re.M)
-    page = (project / "site" / "science" / "a" / "index.html").read_text(encoding="utf-8")
-    assert "草稿文章" in page and "b.md" not in page
-
-
-def test_gps_removed_from_published_pictures(project: Path) -> None:
-    from PIL import Image
-
-    image = Image.new("RGB", (64, 48), (200, 30, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(0x8825)[2] = (30.0, 15.0, 0.0)  # GPSLatitude
-    (project / "content" / "images").mkdir()
-    image.save(project / "content" / "images" / "photo.jpg", exif=exif.tobytes())
-    write_article(project, "a.md", "---\ntitle: 有图\ntype: science\ndate: 2026-11-20\ncover: images/photo.jpg\n---\n\n![现场](images/photo.jpg)\n")
-    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
-    assert result.returncode == 0, result.stderr
-    with Image.open(project / "content" / "images" / "photo.jpg") as original:
-        assert 0x8825 in original.getexif()  # content/ is never rewritten
-    with Image.open(project / "site" / "images" / "photo.jpg") as published:
-        assert 0x8825 not in published.getexif()
-        assert published.size == (64, 48)
-
-
-def test_article_text_never_becomes_markup(tmp_path: Path) -> None:
-    """Text from articles is escaped wherever the site prints it: cards, facts, attributes, meta tags."""
-    from bs4 import BeautifulSoup
-
-    project = copy_project(tmp_path / "p", with_content=False)
-    (project / "content" / "images").mkdir()
-    shutil.copy(Path(__file__).resolve().parent.parent / "content" / "notices" / "images" / "wenming-sunrise.jpg",
-                project / "content" / "images" / "pic.jpg")
-    write_article(project, "a.md", "---\ntitle: 'x\" onload=\"alert(1)'\ntype: science\ndate: 2026-11-20\n"
-                  "cover: images/pic.jpg\ntags: [安全]\n---\n\n这是一段很长的正文文字内容 <img src=x onerror=alert(1)//\n")
-    write_article(project, "b.md", "---\ntitle: 第二篇\ntype: science\ndate: 2026-11-21\n"
-                  "summary: '0;url=https://evil.example\" http-equiv=\"refresh'\n---\n\n正文。\n")
-    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
-    assert result.returncode == 0, result.stderr
-    pages = [p for p in (project / "site").rglob("*.html") if "kiosk" not in p.parts]
-    assert len(pages) > 5
-    for page in pages:
-        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for element in html.find_all(True):
-            events = [name for name in element.attrs if name.lower().startswith("on")]
-            assert not events, f"{page}: {element.name} {events}"
-            if element.name == "meta" and element.get("http-equiv"):
-                # only a short URL's own forward page refreshes, and only to an article page of this site
-                assert page.parent.parent.name == "s" and page.parent.parent.parent == project / "site", page
-                content = element["content"]
-                assert content.startswith("0; url=../../"), content
-                assert (page.parent / content.removeprefix("0; url=") / "index.html").resolve().is_file(), content
-    head = BeautifulSoup((project / "site" / "science" / "b" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert head.find("meta", attrs={"name": "description"})["content"] == '0;url=https://evil.example" http-equiv="refresh'
-
-
 def test_site_dir_may_not_replace_the_project(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", with_content=False)  # one article: each refused build is quick
+    write_article(project, "a.md", ARTICLE_TEXT)
     before = tree_hash(project / "content")
     for target in ("content", ".", "templates", "content/site"):
         result = run_board(project, "build", "--as-of", AS_OF, "--no-posters", "--site-dir", target)
         assert result.returncode == 1 and "重叠" in result.stderr, (target, result.stderr)
     assert tree_hash(project / "content") == before
     assert (project / "templates" / "overrides" / "main.html").is_file()
+
+
+ARTICLE_TEXT = "---\ntitle: 标题\ntype: science\ndate: 2026-11-20\n---\n\n正文。\n"
 
 
 def test_camera_photos_are_scaled_for_phones_and_posters(project: Path) -> None:
