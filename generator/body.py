@@ -109,7 +109,7 @@ def parse_body(body: str) -> ParsedBody:
 
 
 def _walk(body: str, html: str) -> "_Walker":
-    walker = _Walker(body).walk(html)
+    walker = _Walker(body).walk(html, keep=True)  # the WeChat copy walks the same HTML next (html_walk._replay)
     walker.finish()
     return walker
 

@@ -55,6 +55,8 @@ class _Rewriter(Walker):
     Our own small walker: nh3 removes tags and attributes but cannot replace one element by another.
     Ruby annotations (hidden text) are dropped: the editor keeps no <ruby>, so they would run into the text."""
 
+    replays = True  # reads no parser state: the body parse's tokens of the same HTML serve
+
     def __init__(self, article: Article) -> None:
         super().__init__()
         self.article = article
