@@ -214,7 +214,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             return _unchanged_site(stamp, settings, as_of, started)
         # What this build reads, as it is now (before reading it): a file saved during the build is a change next time.
         inputs = unchanged.snapshot(unchanged.input_roots(settings), stamp.inputs if stamp else None)
-    board = load_board(settings, as_of, report) if settings is not None else None
+    from generator import workers
+
+    # MkDocs' imports (about 0.6 s) while the check pool works, not after it; else after the checks passed
+    workers.meanwhile(_import_renderer)
+    try:
+        board = load_board(settings, as_of, report) if settings is not None else None
+    finally:
+        workers.meanwhile(None)
     if board is not None:
         check_outputs(board, report)
     if board is None or not report.ok:
@@ -259,6 +266,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     shown = os.path.relpath(site_dir) if site_dir.is_relative_to(Path.cwd()) else str(site_dir)
     print(f"完成：网站已生成到 {shown}/（用时 {time.monotonic() - started:.1f} 秒）。")
     return 0
+
+
+def _import_renderer() -> None:
+    try:
+        import generator.mkdocs_plugin  # noqa: F401
+    except Exception:  # noqa: BLE001  the import after the checks meets it again and says so as before
+        pass
 
 
 def _unchanged_site(stamp, settings, as_of, started: float) -> int:

@@ -61,4 +61,19 @@ def pool_map(fn: Callable[[T], R], items: Sequence[T], workers: int, *, setup: C
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=setup,
                              initargs=setup_args) as pool:
-        yield from pool.map(fn, items, chunksize=CHUNK)
+        results = pool.map(fn, items, chunksize=CHUNK)  # every item handed out now
+        while _MEANWHILE:  # this process would only wait: it does what it must do next anyway
+            _MEANWHILE.pop(0)()
+        yield from results
+
+
+# Work this process may do while the next pool's processes work (see meanwhile).
+_MEANWHILE: list[Callable[[], None]] = []
+
+
+def meanwhile(work: Callable[[], None] | None) -> None:
+    """Have the next pool_map run `work` here once its items are handed out (None: forget what was
+    asked; the caller does it itself when no pool ran). A full build imports the renderer so."""
+    _MEANWHILE.clear()
+    if work is not None:
+        _MEANWHILE.append(work)
