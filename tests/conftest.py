@@ -254,16 +254,25 @@ def pytest_configure(config) -> None:
                                        "CI runs these again under ProperDocs")
 
 
+# -- how many processes ------------------------------------------------------------------------------
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one process more than the usable cores. Much of the suite waits (on Chromium, servers, the
+    disk, a build's subprocess starting): with one process per core the CI runs of session 5 kept the two
+    cores about 65% busy (31 CPU minutes in 24). A third process fills that; all runs stay bounded."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + 1
+
+
 # -- the order of the files -------------------------------------------------------------------------
 # `pytest -n auto --dist loadfile --no-loadscope-reorder` (.ci/run) hands whole files to the workers in
 # collection order, each taking the next when it is done: a slow file handed out last keeps one worker
 # busy while the other waits (xdist's default order, most tests first, put the slow files last). So the slowest files (pytest-reportlog of a whole run, slowest first) are collected first;
 # the others keep their order, and every file's tests keep theirs (a module's fixtures stay shared).
 SLOW_FILES_FIRST = (
-    "test_output.py", "test_robustness.py", "test_settings.py", "test_street.py", "test_cli.py",
-    "test_portable.py", "test_body_parse.py", "test_typography_browser.py", "test_bad_inputs.py",
+    "test_robustness.py", "test_settings.py", "test_output.py", "test_street.py", "test_cli.py",
+    "test_portable.py", "test_body_parse.py", "test_typography_browser.py",
     "test_incremental.py", "test_reading_browser.py", "test_street_incremental.py", "test_hostile_site.py",
-    "test_staff_mistakes.py", "test_kiosk_browser.py", "test_posters.py", "test_lifecycle.py", "test_standards.py",
+    "test_staff_mistakes.py", "test_bad_inputs.py", "test_kiosk_browser.py", "test_posters.py", "test_lifecycle.py", "test_standards.py",
 )
 
 

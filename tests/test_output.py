@@ -239,13 +239,18 @@ def test_a_folder_of_other_files_is_refused_and_kept(make, how: str, tmp_path: P
     assert leftovers(tmp_path) == []
 
 
-def test_an_empty_folder_and_a_previous_site_are_fine(tmp_path: Path, built_project: Path) -> None:
-    project = built_project  # the sample built at AS_OF without posters: its checks kept (CI time)
+def test_an_empty_folder_and_a_previous_site_are_fine(tmp_path: Path) -> None:
+    """A first build (no cache, nothing built before) into an empty folder made beforehand (by hand, or a
+    share mounted there), then a second build over the site it made."""
+    project = copy_project(tmp_path / "p")
     target = tmp_path / "empty"
     target.mkdir()
     first = run_board(project, "build", "--as-of", AS_OF, "--no-posters", "--site-dir", str(target))
     assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr and "错误" not in first.stderr, first.stderr
     assert (target / ".board-site").is_file() and (target / "board.json").is_file()
+    assert (target / "index.html").is_file() and (target / "kiosk" / "index.html").is_file()
+    assert leftovers(project) == [] and not list(tmp_path.glob(".site-*")), list(tmp_path.iterdir())
     again = run_board(project, "build", "--as-of", "2026-12-01", "--no-posters", "--site-dir", str(target))
     assert again.returncode == 0, again.stderr
     assert '"as_of": "2026-12-01' in (target / "board.json").read_text(encoding="utf-8")
@@ -324,20 +329,6 @@ def test_machine_faults_are_a_sentence_and_keep_the_site(built_project: Path, sa
             assert again.returncode == 0, (fault, again.stderr)
             assert '"as_of": "2026-12-01' in (project / "site" / "board.json").read_text(encoding="utf-8"), fault
             assert leftovers(project) == [], fault
-
-
-def test_first_build_into_an_empty_site_folder(tmp_path: Path) -> None:
-    """No cache, no earlier build, and an empty site/ made beforehand (by hand, or a share mounted there):
-    the first build fills it, leaves no staging folder and says nothing went wrong."""
-    project = copy_project(tmp_path / "p")
-    (project / "site").mkdir()
-    result = run_board(project, "build", "--as-of", AS_OF, "--no-posters")
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr and "错误" not in result.stderr, result.stderr
-    board = (project / "site" / "board.json").read_text(encoding="utf-8")
-    assert '"as_of": "2026-11-26' in board
-    assert (project / "site" / "index.html").is_file() and (project / "site" / "kiosk" / "index.html").is_file()
-    assert leftovers(project) == []
 
 
 def test_read_only_site_folder_leaves_nothing_behind(tmp_path: Path, built_project: Path) -> None:
