@@ -206,35 +206,55 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file, report, args.site_dir.resolve() if args.site_dir else None)
     as_of = args.as_of or now_shanghai()
     stamp = inputs = key = None
+    stamped = False
+    on_wait = lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr)  # noqa: E731
+    staged = None
     if settings is not None and report.ok and settings.street is None:
         key = unchanged.build_key(settings.config_file, settings.site_dir, args.as_of,
                                   settings.posters and not args.no_posters)
         stamp = unchanged.Stamp.load(settings.config_file.parent)
         if stamp is not None and unchanged.unchanged(stamp, key, settings.site_dir, as_of, settings.config_file.parent):
             return _unchanged_site(stamp, settings, as_of, started)
-        # What this build reads, as it is now (before reading it): a file saved during the build is a change next time.
-        inputs = unchanged.snapshot(unchanged.input_roots(settings), stamp.inputs if stamp else None)
+        stamped = True
+        # The staging folder is filled (the site online linked in) while the articles are read and checked.
+        staged = StagedBuild(settings.site_dir, on_wait=on_wait, recycle=True)
+        try:
+            staged.begin()
+        except OSError:
+            staged = None  # said when the build starts writing, as without an early start
     from generator import workers
 
-    # MkDocs' imports (about 0.6 s) while the check pool works, not after it; else after the checks passed
-    workers.meanwhile(_import_renderer)
     try:
-        board = load_board(settings, as_of, report) if settings is not None else None
-    finally:
-        workers.meanwhile(None)
-    if board is not None:
-        check_outputs(board, report)
+        if stamped:
+            # What this build reads, as it is now (before reading it): a file saved during the build is a change next time.
+            inputs = unchanged.snapshot(unchanged.input_roots(settings), stamp.inputs if stamp else None)
+        # MkDocs' imports (about 0.6 s) while the check pool works, not after it; else after the checks passed
+        workers.meanwhile(_import_renderer)
+        try:
+            board = load_board(settings, as_of, report) if settings is not None else None
+        finally:
+            workers.meanwhile(None)
+        if board is not None:
+            check_outputs(board, report)
+    except BaseException:
+        if staged is not None:
+            staged.abandon()
+        raise
     if board is None or not report.ok:
         print_messages(report)
         print(f"没有生成网站：{len(report.errors)} 个错误。线上的网站保持原样。请按上面的提示修改后再试。", file=sys.stderr)
+        if staged is not None:
+            staged.abandon()  # after the messages: staff read them while the links go
         return 1
     from generator.mkdocs_plugin import render_site  # here: a build the checks stop never pays for MkDocs' imports
 
     site_dir = board.settings.site_dir
     posters = board.settings.posters and not args.no_posters
     print(f"正在生成网站：{len(board.published)} 篇已发布文章（按 {beijing(board.as_of, 'minute')} 计算）……", file=sys.stderr)
-    staged = StagedBuild(site_dir, on_wait=lambda: print("另一个生成任务正在进行，等它完成……", file=sys.stderr),
-                         recycle=board.cache is not None and board.cache.write)
+    if staged is None or staged.recycle != (board.cache is not None and board.cache.write):
+        if staged is not None:
+            staged.abandon()
+        staged = StagedBuild(site_dir, on_wait=on_wait, recycle=board.cache is not None and board.cache.write)
     try:
         staging = staged.start()
         tree = Tree(staged.previous) if staged.recycle else None

@@ -154,6 +154,28 @@ def test_first_rebuild_links_the_site_online_and_never_writes_through(project: P
     assert "链接之后补充的一段" in (project / "site" / "notices" / "2026-11-20-冬季大扫除" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_failed_first_rebuild_leaves_the_site_online_as_it_was(project: Path, tmp_path: Path) -> None:
+    """The site online is linked into the staging folder while the articles are checked (a child process):
+    when the checks then stop the build, the site online, its files and the record of it are untouched,
+    no staging folder stays behind, and the next good build is a clean build's tree."""
+    shutil.rmtree(project / ".site-spare", ignore_errors=True)
+    online_before = tree_hash(project / "site")
+    inodes_before = files_on_disk(project / "site")
+    record_before = (project / ".site-trees.json").read_bytes()
+    broken = write_article(project, "notices/2026-11-21-坏了.md", "---\ntitle: 坏了\ntype: notice\ndate: 2026-13-40\n---\n\n正文。\n")
+    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env=ENV)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"2026-11-21-坏了\.md:\d+: 错误：", result.stderr)
+    assert tree_hash(project / "site") == online_before and files_on_disk(project / "site") == inodes_before
+    assert (project / ".site-trees.json").read_bytes() == record_before
+    assert not [p.name for p in project.iterdir() if p.name.startswith((".site-new-", ".site-old-", ".site-spare"))]
+    broken.unlink()
+    path = project / "content" / "science" / "2026-11-08-老年人防跌倒.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n失败之后补充的一段。\n", encoding="utf-8")
+    assert_same_as_clean(project, tmp_path)
+    assert tree_hash(project / ".site-spare") == online_before  # linked again, never written through
+
+
 @pytest.mark.parametrize("damage", ["edited_by_hand", "record_garbage", "record_truncated", "keyed_files_touched",
                                     "spare_read_only"])
 def test_reused_folder_damaged(project: Path, tmp_path: Path, damage: str) -> None:

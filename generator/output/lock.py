@@ -47,7 +47,8 @@ def file_lock(path: Path, wait: bool = True, on_wait: Callable[[], None] | None 
 
 
 @contextmanager
-def build_lock(site_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock for the site folder; a second build waits for the first."""
-    with file_lock(site_dir.parent / f".{site_dir.name}.lock", on_wait=on_wait):
-        yield
+def build_lock(site_dir: Path, on_wait: Callable[[], None] | None = None, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock for the site folder; a second build waits for the first
+    (wait=False: yields False at once instead)."""
+    with file_lock(site_dir.parent / f".{site_dir.name}.lock", wait=wait, on_wait=on_wait) as held:
+        yield held

@@ -31,9 +31,37 @@ class StagedBuild:
         self.previous: dict | None = None
         self._online: tuple[str | None, dict | None] = (None, None)  # the site online: its id and manifest
         self._held = ExitStack()
+        self._linking: recycle.Linking | None = None  # begun early: the site online being linked in
+
+    def begin(self) -> bool:
+        """Start early, before the board is read and checked: with recycle, take the lock if it is free and
+        start filling the staging folder (in a child process, recycle.start_linking), so the two go on at
+        once. False: nothing was done (the lock is busy, the target refused): start() does it all, as usual.
+        A build that then fails calls abandon()."""
+        if not self.recycle or unsafe_target(self.site_dir):
+            return False
+        try:
+            if not self._held.enter_context(build_lock(self.site_dir, wait=False)):
+                self._held.close()
+                return False
+            if unsafe_target(self.site_dir):
+                self._held.close()
+                return False
+            self._prepare(background=True)
+        except BaseException:
+            self.abandon()
+            raise
+        return True
 
     def start(self) -> Path:
         """Lock and make the staging folder; TargetRefused or OSError (nothing changed) if not possible."""
+        if self.staging is not None:  # begun early: wait for its links
+            try:
+                self._filled()
+            except BaseException:
+                self.abandon()
+                raise
+            return self.staging
         problem = unsafe_target(self.site_dir)
         if problem:
             raise TargetRefused(problem)
@@ -42,20 +70,31 @@ class StagedBuild:
             problem = unsafe_target(self.site_dir)  # a build that held the lock may have changed it
             if problem:
                 raise TargetRefused(problem)
-            clear_leftovers(self.site_dir)
-            self.staging = new_staging_dir(self.site_dir)
-            if self.recycle:
-                ident = recycle.tree_id(self.site_dir)
-                self._online = (ident, recycle.read_record(self.site_dir).get(ident) if ident else None)
-                self.staging.rmdir()  # only its unique name is wanted, for the spare
-                self.previous = recycle.take_spare(self.site_dir, self.staging)
-                if self.previous is None:
-                    self.staging.mkdir()
-                    self.previous = recycle.link_online(self.site_dir, self.staging, self._online[1])
+            self._prepare(background=False)
+            self._filled()
         except BaseException:
             self._held.close()
             raise
         return self.staging
+
+    def _prepare(self, background: bool) -> None:
+        """Clear leftovers and make the staging folder (holding the lock); with recycle, take the spare, or
+        start linking the site online into it."""
+        clear_leftovers(self.site_dir)
+        self.staging = new_staging_dir(self.site_dir)
+        if self.recycle:
+            ident = recycle.tree_id(self.site_dir)
+            self._online = (ident, recycle.read_record(self.site_dir).get(ident) if ident else None)
+            self.staging.rmdir()  # only its unique name is wanted, for the spare
+            self.previous = recycle.take_spare(self.site_dir, self.staging)
+            if self.previous is None:
+                self.staging.mkdir()
+                self._linking = recycle.start_linking(self.site_dir, self.staging, self._online[1], background)
+
+    def _filled(self) -> None:
+        if self._linking is not None:
+            linking, self._linking = self._linking, None
+            self.previous = linking.result()
 
     def online_files(self) -> dict | None:
         """With recycle, after start(): the files of the site online then (its recorded manifest), or None."""
@@ -79,6 +118,9 @@ class StagedBuild:
     def abandon(self) -> None:
         """Throw the staging folder away (a failed build); the site stays as it was."""
         try:
+            if self._linking is not None:
+                linking, self._linking = self._linking, None
+                linking.cancel()
             if self.staging is not None:
                 remove_tree(self.staging)
                 self.staging = None
