@@ -48,9 +48,11 @@ def check_file_names(found: ContentFiles, content_dir: Path, project_root: Path,
                            f"“{make_visible(meant)}”：在记事本里“另存为”，保存类型选“所有文件”，文件名写 {make_visible(meant)}。",
                            code="file.not_md")
     for path in found.articles:
-        source = rel_path(path, project_root)
         name = path.name
         stem = name[:-3]
+        if stem and " " not in stem and not _has_invisible(stem):
+            continue  # the usual, good name: told apart without resolving the path (1,000 articles: 0.1 s)
+        source = rel_path(path, project_root)
         if not "".join(c for c in stem if not (c.isspace() or is_invisible(c))):
             report.error(source, 1,
                          f"文件名“{make_visible(name)}”只有空格，没有名字，这篇文章没法有网址。"
