@@ -12,6 +12,7 @@ Listings, feeds, board.json, the kiosk and the search index are made again each 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -252,11 +253,13 @@ def article_print(article: Article) -> str:
 
 
 def print_of(board: "Board", article: Article) -> bytes:
-    """article_print as bytes (digest takes them as they are), made once a build per article: the page
-    fingerprint and the WeChat key both need it, and a repr of every field costs a millisecond."""
+    """A hash of article_print (digest takes bytes as they are), made once a build per article: the page
+    fingerprint and the WeChat key both need it, and a repr of every field costs a millisecond. Only the
+    hash is held: the print itself (body and HTML) was about 40 KB per article, kept all build long."""
     held = board.prints.get(article.src_uri)
     if held is None or held[0] is not article:
-        held = board.prints[article.src_uri] = (article, article_print(article).encode("utf-8", "surrogatepass"))
+        print_ = hashlib.sha256(article_print(article).encode("utf-8", "surrogatepass")).digest()
+        held = board.prints[article.src_uri] = (article, print_)
     return held[1]
 
 

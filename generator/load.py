@@ -36,7 +36,7 @@ class Board:
     short: ShortUrls | None = None  # every article's short URL code (generator.shorturls)
     cache: BuildCache | None = None  # what earlier builds made (generator.incremental); None: keep nothing
     preview: bool = False  # loaded for board serve (drafts shown as current)
-    # src_uri -> (article, incremental.article_print of it): made once a build, read by several cache keys
+    # src_uri -> (article, a hash of incremental.article_print of it): made once a build, read by several cache keys
     prints: dict[str, tuple[Article, bytes]] = field(default_factory=dict, repr=False, compare=False)
 
 
