@@ -339,14 +339,15 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             return
         kept = self.cache.get(self._cache_kind(), key)
         if (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], bytes)
-                and (article is None or isinstance(kept[1], str)) and isinstance(kept[2], list)):
+                and (article is None or isinstance(kept[1], bytes)) and isinstance(kept[2], list)):
             file.is_modified = lambda: False  # type: ignore[method-assign]  # MkDocs' own --dirty test
             # The page file an earlier build wrote from this same key is still in place: nothing to write
             # (on_post_build passes None); else it is written with the key, for the next build to find.
             page_key = "page:" + key[:32]
             html = None if self.writer.keep_made(page_key, owner) else kept[0]
             self._page_written[file.dest_uri] = page_key
-            self._kept.append((file.dest_uri, html, owner, article, kept[1]))
+            search_text = kept[1].decode("utf-8", "surrogatepass") if article is not None else None
+            self._kept.append((file.dest_uri, html, owner, article, search_text))
             for text in kept[2]:  # its link warnings, as MkDocs gave them when it rendered the page
                 logging.getLogger("mkdocs.structure.pages").warning(text)
         else:
@@ -441,6 +442,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             text = html_to_text(html)
         self.search_docs.append(SearchDoc(article, text))
         self._texts[page.file.src_uri] = text
+        if list(config.plugins) == ["board"]:  # no other plugin may read them later
+            # Rendered: its Markdown (the File's copy and the page's), and the parse it was rendered from are
+            # not read again (render_again reads a changed article afresh); ~60 KB an article, let go before
+            # the render child is forked (generator.parallel_render), so neither process holds them.
+            page.markdown = None
+            page.file.content_string = ""
+            article.page = None
         # after the sanitizer, markup of our own: tappable public numbers, table cells that know their column
         settings = self.plan.board.settings
         html = phrase_headings(html, fixed_names(settings))
@@ -555,7 +563,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # Encoded as MkDocs writes it (mkdocs.commands.build._build_page), so the copy is byte-identical.
         encoded = output.encode("utf-8", errors="xmlcharrefreplace")
         if key is not None and self.cache is not None and output.strip():
-            self.cache.put(self._cache_kind(), key, (encoded, self._texts.get(page.file.src_uri),
+            # The search text kept as bytes: pickling a str leaves a UTF-8 copy on it for its life (the
+            # article's own text, ~20 KB a Chinese article, held until the build ends).
+            text = self._texts.get(page.file.src_uri)
+            self.cache.put(self._cache_kind(), key, (encoded, text.encode("utf-8", "surrogatepass") if text is not None else None,
                                                      self._said.get(page.file.src_uri, [])))
         self.cache and self.cache.count("pages.rendered")
         return encoded
