@@ -269,9 +269,8 @@ def pytest_xdist_auto_num_workers(config) -> int:
 # busy while the other waits (xdist's default order, most tests first, put the slow files last). So the slowest files (pytest-reportlog of a whole run, slowest first) are collected first;
 # the others keep their order, and every file's tests keep theirs (a module's fixtures stay shared).
 SLOW_FILES_FIRST = (
-    "test_robustness.py", "test_settings.py", "test_output.py", "test_street.py", "test_cli.py",
-    "test_portable.py", "test_body_parse.py", "test_typography_browser.py",
-    "test_incremental.py", "test_reading_browser.py", "test_street_incremental.py", "test_hostile_site.py",
+    "test_incremental.py", "test_robustness.py", "test_settings.py", "test_output.py", "test_street.py", "test_cli.py",
+    "test_portable.py", "test_body_parse.py", "test_typography_browser.py", "test_reading_browser.py", "test_street_incremental.py", "test_hostile_site.py",
     "test_staff_mistakes.py", "test_bad_inputs.py", "test_kiosk_browser.py", "test_posters.py", "test_lifecycle.py", "test_standards.py",
 )
 
