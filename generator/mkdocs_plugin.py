@@ -39,7 +39,7 @@ try:  # the link rewriting of Page.render (MkDocs 1.6, ProperDocs); without it M
 except ImportError:  # pragma: no cover
     _RelativePathTreeprocessor = None
 
-from generator import urls
+from generator import heap, urls
 from generator.artefacts import stderr_progress, write_artefacts
 from generator.shorturls import save_new_codes
 from generator.assets import public_name
@@ -155,6 +155,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         list_installed_once(config.theme)  # the installed theme's ~14,500 file names listed once per process
         self._markdown_setup = (list(config.markdown_extensions), dict(config.mdx_configs))
         self.report = Report()
+        heap.fix_mmap_threshold()  # page strings in their own mappings, not fragmenting the heap (generator.heap)
         board = self.preloaded or self._load(config)
         if not self.report.ok:
             raise PluginError("内容有错误，网站没有生成：\n" + "\n".join(str(m) for m in self.report.sorted()))
@@ -535,6 +536,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             dest, data = results[index]
             if data.strip():  # as MkDocs skips an empty page
                 self.writer.write_bytes(dest, data, self.writer.map.owner_of(dest))
+        results = None
+        heap.trim()
         self._progress(final=True)
 
     def _progress(self, final: bool = False) -> None:
@@ -622,6 +625,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         write_artefacts(self.plan, self.writer, self.search_docs, posters=self._posters_on(),
                         report=self.artefact_report, progress=stderr_progress)
         self._artefacts_written = True
+        heap.trim()  # the artefacts' large strings are gone: hand their pages back before the pages are collected
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         writer = self.writer
