@@ -524,21 +524,22 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             return
         split, pending, (config, doc_files, nav, env) = self._split
         self._split = None
-        results, missing, lines, records = split.collect()
+        missing, lines, records = split.collect(self._deliver)
         for name, level, text in lines:  # what MkDocs said in a child, said here (translated, counted)
             logging.getLogger(name).log(level, "%s", text)
         for record in records:
             if record is not None and self.cache is not None:
                 self.cache.add_record(record)
         for index in missing:
-            results[index] = self._render_page(pending[index].page, config, doc_files, nav, env)
-        for index in sorted(results):
-            dest, data = results[index]
-            if data.strip():  # as MkDocs skips an empty page
-                self.writer.write_bytes(dest, data, self.writer.map.owner_of(dest))
-        results = None
+            self._deliver(index, self._render_page(pending[index].page, config, doc_files, nav, env))
         heap.trim()
         self._progress(final=True)
+
+    def _deliver(self, _index: int, result: tuple[str, bytes]) -> None:
+        """A page rendered in a child (or for one), written by the one writer as it arrives."""
+        dest, data = result
+        if data.strip():  # as MkDocs skips an empty page
+            self.writer.write_bytes(dest, data, self.writer.map.owner_of(dest))
 
     def _progress(self, final: bool = False) -> None:
         if self._pages_total < PROGRESS_FROM:
@@ -557,6 +558,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._produced[page.file.dest_uri] = content_sig(encoded)
         self.writer.make_room(Path(config.site_dir, page.file.dest_uri))  # MkDocs writes it next, as a new file
         self._pages_done += 1
+        if self._split is not None:
+            self._split[0].drain(self._deliver)  # the children's pages written as they come, not all kept to the end
         self._progress()
         return output
 

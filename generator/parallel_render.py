@@ -7,9 +7,11 @@ numbered in MkDocs' own order: this process takes them from the front as MkDocs 
 (`Split.mine`, asked through each page's `is_modified`), the children take them from the back,
 until the two ends meet, so neither side waits for the other whatever a page costs.
 
-A child sends its pages' bytes back at the end (`Split.collect`); this process writes them
-through the one writer. A page a child did not send (it failed or died) is in `missing`: the
-caller renders it itself, so the site is whole either way and the same bytes as a serial build.
+A child sends its pages' bytes back in batches of `BATCH` pages; this process hands each page to
+`deliver` (the one writer) as a batch arrives (`Split.drain`, between its own pages, and
+`Split.collect` at the end), so no child's pages pile up in either process. A page a child did not
+send (it failed or died) is in `missing`: the caller renders it itself, so the site is whole
+either way and the same bytes as a serial build.
 
 Only where `fork` exists (the children inherit the rendered state; nothing is pickled to start
 them) and never from a process with other threads (a server): there the caller stays serial.
@@ -28,6 +30,7 @@ from generator.workers import processes_for
 
 MIN_PAGES = 120  # below this a build renders in a couple of seconds and the fork would not pay
 WAIT_SECONDS = 600  # a child still rendering this long after this process finished is given up on
+BATCH = 50  # pages a child sends at once: one message at the end held all of them twice (~70 MB at 3,000 pages)
 LOCK_SECONDS = 30.0  # the shared lock is held for microseconds: held this long, its holder died (killed) holding it
 
 
@@ -59,6 +62,11 @@ class Split:
         # [first page nobody took yet from the front, first page a child took, pages the children finished]
         self._ends = self._context.RawArray("i", [0, count, 0])
         self._children: list[tuple[Any, Any]] = []
+        self._got: set[int] = set()  # pages a child delivered (handed to deliver)
+        self._theirs: list[int] = []  # pages mine() left to a child
+        self._lines: list[tuple[str, int, str]] = []
+        self._records: list[Any] = []
+        self._ended: set[int] = set()  # children (by position) whose pipe is done: sent their end, died or failed
         self._alone = False  # the lock was lost (a child died holding it): this process renders every page left
 
     def start(self, children: int, render: Callable[[int], Any], record: Callable[[], Any] | None = None) -> None:
@@ -82,14 +90,15 @@ class Split:
         If the lock cannot be had (its holder was killed), this process renders this page and every
         later one itself, and `collect` drops what the children made (a timeout, not a wait for ever)."""
         if self._alone:
-            return True
+            return index not in self._got
         if not self._lock.acquire(timeout=LOCK_SECONDS):
             self._alone = True
-            return True
+            return index not in self._got
         try:
             if index < self._ends[1]:
                 self._ends[0] = max(self._ends[0], index + 1)
                 return True
+            self._theirs.append(index)
             return False
         finally:
             self._lock.release()
@@ -113,7 +122,7 @@ class Split:
         """Render pages from the back, send them. Nothing here may escape: multiprocessing would print an
         English traceback; whatever is not delivered the parent renders itself (and meets any fault there)."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it stops the children)
-        done: list[tuple[int, Any]] = []
+        done: list[tuple[int, Any]] = []  # rendered, not sent yet
         said = _Said()
         started = False
         try:
@@ -131,10 +140,15 @@ class Split:
                 if self._lock.acquire(timeout=LOCK_SECONDS):
                     self._ends[2] += 1
                     self._lock.release()
+                if len(done) >= BATCH:
+                    batch, done = done, []
+                    send.send(("pages", batch))
         except BaseException:  # noqa: BLE001  the parent renders what is missing and meets the same fault itself
             pass
         try:
-            send.send((done, said.lines, record() if record is not None and started else None))
+            if done:
+                send.send(("pages", done))
+            send.send(("end", said.lines, record() if record is not None and started else None))
         except BaseException:  # noqa: BLE001  a broken pipe, no memory to pickle: the parent renders all it took
             pass
         try:
@@ -150,31 +164,45 @@ class Split:
             receive.close()
         self._children = []
 
-    def collect(self) -> tuple[dict[int, Any], list[int], list[tuple[str, int, str]], list[Any]]:
-        """After this process's share: (index -> what render returned in a child, the indexes no child
-        delivered, the children's log lines, their records). Every child is waited for. If the lock was lost
-        (`mine`), this process rendered every page from there on: the children's pages are duplicates."""
+    def _read(self, number: int, receive, deliver: Callable[[int, Any], None], wait: float) -> None:
+        """Hand child `number`'s batches to deliver, waiting up to `wait` seconds for each message, until its end."""
+        while number not in self._ended:
+            try:
+                if not receive.poll(wait):
+                    return
+                kind, *message = receive.recv()
+            except Exception:  # noqa: BLE001  a child that died or sent garbage: its pages not delivered are missing
+                self._ended.add(number)
+                return
+            if kind == "pages":
+                for index, value in message[0]:
+                    if index not in self._got:  # deliver's own faults (the writer's) are the build's, not caught here
+                        self._got.add(index)
+                        deliver(index, value)
+            else:
+                self._lines += message[0]
+                self._records.append(message[1])
+                self._ended.add(number)
+
+    def drain(self, deliver: Callable[[int, Any], None]) -> None:
+        """Hand the pages the children have sent so far to deliver(index, what render returned); never waits."""
+        for number, (_child, receive) in enumerate(self._children):
+            self._read(number, receive, deliver, 0)
+
+    def collect(self, deliver: Callable[[int, Any], None]) -> tuple[list[int], list[tuple[str, int, str]], list[Any]]:
+        """After this process's share: every page a child sends handed to deliver (drain); then (the indexes
+        no child delivered, the children's log lines, their records). Every child is waited for. If the lock
+        was lost (`mine`), this process rendered every page from there on but those already delivered."""
         if self._alone:
             self.abandon()
-            return {}, [], [], []
-        results: dict[int, Any] = {}
-        lines: list[tuple[str, int, str]] = []
-        records: list[Any] = []
-        for child, receive in self._children:
-            try:
-                if receive.poll(WAIT_SECONDS):
-                    done, said, record = receive.recv()
-                    results.update(done)
-                    lines += said
-                    records.append(record)
-            except Exception:  # noqa: BLE001  a child that died or sent garbage: its pages are missing
-                pass
-            finally:
-                receive.close()
+            return [i for i in self._theirs if i not in self._got], [], []
+        for number, (child, receive) in enumerate(self._children):
+            self._read(number, receive, deliver, WAIT_SECONDS)
+            receive.close()
             child.join(5)
             if child.is_alive():
                 child.kill()
                 child.join()
         self._children = []
         taken_back = range(self._ends[1], self.count)
-        return results, [i for i in taken_back if i not in results], lines, records
+        return [i for i in taken_back if i not in self._got], self._lines, self._records

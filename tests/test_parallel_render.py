@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, copy_project, run_board, tree_hash
-from generator.parallel_render import Split, render_workers
+from generator.parallel_render import BATCH, Split, render_workers
 
 ENV = {"SOURCE_DATE_EPOCH": "1795000000"}  # board.json's generated_at and the sitemap's lastmod: fixed
 
@@ -67,19 +67,32 @@ def _dies_on(bad: set[int]):
     return render
 
 
-@pytest.mark.parametrize("bad", [set(), {39}, {0, 20}, set(range(40))])
-def test_pages_a_child_did_not_deliver_are_reported_missing(bad: set[int]) -> None:
+@pytest.mark.parametrize("count, bad", [(40, set()), (40, {39}), (40, {0, 20}), (40, set(range(40))),
+                                        (130, {10}), (130, {70}), (130, set())])
+def test_pages_a_child_did_not_deliver_are_reported_missing(count: int, bad: set[int]) -> None:
     """Whatever a child manages, the pages it took and did not send back are `missing` (the plugin renders
-    those itself), and this process's own share plus both lists cover every page exactly once."""
-    count = 40
+    those itself), and this process's own share plus both lists cover every page exactly once; the batches
+    a child sent before it died are delivered (130 pages: more than one batch)."""
     split = Split(count)
     render = _dies_on(bad)
     split.start(1, render)
-    mine = [i for i in range(count) if split.mine(i)]
-    results, missing, _lines, _records = split.collect()
+    if count > BATCH:
+        split._children[0][0].join(30)  # the child takes pages first (here none asked yet): it sends batches, then dies
+    early: dict = {}
+    mine = []
+    for i in range(count):
+        if split.mine(i):
+            mine.append(i)
+        split.drain(early.__setitem__)  # as the plugin does after each of its own pages
+    results: dict = {}
+    missing, _lines, _records = split.collect(results.__setitem__)
+    assert not set(early) & set(results)  # each page delivered once
+    results.update(early)
     assert sorted(mine + list(results) + missing) == list(range(count))
     assert all(results[i] == f"page {i}".encode() for i in results)
     assert not set(results) & bad
+    if bad and min(bad) < count - BATCH:  # the child died after its first batch: that batch was kept
+        assert len(results) >= BATCH
 
 
 def test_serial_where_asked_or_small(monkeypatch) -> None:
@@ -126,7 +139,8 @@ def test_a_child_fault_prints_no_traceback(kind: str, capfd) -> None:
     split.start(1, lambda index: _Unpicklable(kind), record)
     split._children[0][0].join(30)  # the child took every page (this process asked for none yet) and sent
     mine = [i for i in range(count) if split.mine(i)]
-    results, missing, _lines, _records = split.collect()
+    results: dict = {}
+    missing, _lines, _records = split.collect(results.__setitem__)
     assert sorted(mine + list(results) + missing) == list(range(count))
     if kind == "ctrl-c":
         assert sorted(results) == list(range(count)) and set(results.values()) == {b"page"}
@@ -158,6 +172,7 @@ def test_a_child_killed_holding_the_lock_does_not_hang_the_build(monkeypatch) ->
     asking.start()
     asking.join(30)
     assert not asking.is_alive(), "waited for a lock its dead holder never releases"
-    results, missing, _lines, _records = split.collect()
+    results: dict = {}
+    missing, _lines, _records = split.collect(results.__setitem__)
     assert answers[0] == list(range(count))  # every page rendered here, once
     assert results == {} and missing == []
