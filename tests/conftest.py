@@ -255,6 +255,7 @@ def pytest_configure(config) -> None:
 
 
 # -- how many processes ------------------------------------------------------------------------------
+@pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist must still run
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto`: one process more than the usable cores. Much of the suite waits (on Chromium, servers, the
     disk, a build's subprocess starting): with one process per core the CI runs of session 5 kept the two

@@ -176,6 +176,25 @@ def test_a_failed_first_rebuild_leaves_the_site_online_as_it_was(project: Path, 
     assert tree_hash(project / ".site-spare") == online_before  # linked again, never written through
 
 
+def test_a_failed_rebuild_keeps_the_spare(project: Path, tmp_path: Path) -> None:
+    """A build the checks stop never takes the spare (the site the last build replaced) and throws it away:
+    the spare, its files and the record stay, so the next build starts from it and is a clean build's tree."""
+    path = project / "content" / "science" / "2026-11-08-老年人防跌倒.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充的一段。\n", encoding="utf-8")
+    build(project)  # the site it replaced is now the spare
+    assert (project / ".site-spare").is_dir()
+    spare_before = tree_hash(project / ".site-spare")
+    inodes_before = files_on_disk(project / ".site-spare")
+    record_before = (project / ".site-trees.json").read_bytes()
+    broken = write_article(project, "notices/2026-11-21-坏了.md", "---\ntitle: 坏了\ntype: notice\ndate: 2026-13-40\n---\n\n正文。\n")
+    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env=ENV)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert tree_hash(project / ".site-spare") == spare_before and files_on_disk(project / ".site-spare") == inodes_before
+    assert (project / ".site-trees.json").read_bytes() == record_before
+    broken.unlink()
+    assert_same_as_clean(project, tmp_path)
+
+
 @pytest.mark.parametrize("damage", ["edited_by_hand", "record_garbage", "record_truncated", "keyed_files_touched",
                                     "spare_read_only"])
 def test_reused_folder_damaged(project: Path, tmp_path: Path, damage: str) -> None:

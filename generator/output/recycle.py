@@ -204,10 +204,18 @@ def start_linking(site_dir: Path, staging: Path, online: dict | None, background
             _empty_again(staging)
             return Linking(staging, files, rels, failed=True)
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    # Ctrl-C held back across the fork: in the child before its try it would run the parent's clean-up (abandon).
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
     if pid == 0:  # the child: links, says which files were gone, and ends without running anything of the parent's
         code = 3
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it (cancel) when the build is stopped
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             os.close(read_end)
             data = json.dumps(_make_links(source, into, rels)).encode("utf-8")
             while data:
@@ -217,6 +225,7 @@ def start_linking(site_dir: Path, staging: Path, online: dict | None, background
             code = 2
         finally:
             os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     os.close(write_end)
     return Linking(staging, files, rels, pid=pid, pipe=read_end)
 

@@ -5,6 +5,7 @@ Used by `board build` and by the plugin under a plain `mkdocs build`, so both ar
 
 from __future__ import annotations
 
+import os
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable
@@ -38,13 +39,14 @@ class StagedBuild:
         start filling the staging folder (in a child process, recycle.start_linking), so the two go on at
         once. False: nothing was done (the lock is busy, the target refused): start() does it all, as usual.
         A build that then fails calls abandon()."""
-        if not self.recycle or unsafe_target(self.site_dir):
+        # With a spare there is nothing to link: start() takes it, so a build that fails first never throws it away.
+        if not self.recycle or unsafe_target(self.site_dir) or self._has_spare():
             return False
         try:
             if not self._held.enter_context(build_lock(self.site_dir, wait=False)):
                 self._held.close()
                 return False
-            if unsafe_target(self.site_dir):
+            if unsafe_target(self.site_dir) or self._has_spare():  # a build that held the lock may have left one
                 self._held.close()
                 return False
             self._prepare(background=True)
@@ -52,6 +54,9 @@ class StagedBuild:
             self.abandon()
             raise
         return True
+
+    def _has_spare(self) -> bool:
+        return os.path.lexists(recycle.spare_dir(self.site_dir))
 
     def start(self) -> Path:
         """Lock and make the staging folder; TargetRefused or OSError (nothing changed) if not possible."""
