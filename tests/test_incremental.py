@@ -154,6 +154,14 @@ def test_first_rebuild_links_the_site_online_and_never_writes_through(project: P
     assert "链接之后补充的一段" in (project / "site" / "notices" / "2026-11-20-冬季大扫除" / "index.html").read_text(encoding="utf-8")
 
 
+def build_stopped_by_a_bad_article(project: Path):
+    """Add an article with an impossible date and build: the checks stop the build, with no traceback."""
+    broken = write_article(project, "notices/2026-11-21-坏了.md", "---\ntitle: 坏了\ntype: notice\ndate: 2026-13-40\n---\n\n正文。\n")
+    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env=ENV)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    return broken, result
+
+
 def test_a_failed_first_rebuild_leaves_the_site_online_as_it_was(project: Path, tmp_path: Path) -> None:
     """The site online is linked into the staging folder while the articles are checked (a child process):
     when the checks then stop the build, the site online, its files and the record of it are untouched,
@@ -162,9 +170,7 @@ def test_a_failed_first_rebuild_leaves_the_site_online_as_it_was(project: Path, 
     online_before = tree_hash(project / "site")
     inodes_before = files_on_disk(project / "site")
     record_before = (project / ".site-trees.json").read_bytes()
-    broken = write_article(project, "notices/2026-11-21-坏了.md", "---\ntitle: 坏了\ntype: notice\ndate: 2026-13-40\n---\n\n正文。\n")
-    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env=ENV)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    broken, result = build_stopped_by_a_bad_article(project)
     assert re.search(r"2026-11-21-坏了\.md:\d+: 错误：", result.stderr)
     assert tree_hash(project / "site") == online_before and files_on_disk(project / "site") == inodes_before
     assert (project / ".site-trees.json").read_bytes() == record_before
@@ -186,9 +192,7 @@ def test_a_failed_rebuild_keeps_the_spare(project: Path, tmp_path: Path) -> None
     spare_before = tree_hash(project / ".site-spare")
     inodes_before = files_on_disk(project / ".site-spare")
     record_before = (project / ".site-trees.json").read_bytes()
-    broken = write_article(project, "notices/2026-11-21-坏了.md", "---\ntitle: 坏了\ntype: notice\ndate: 2026-13-40\n---\n\n正文。\n")
-    result = run_board(project, "build", "--no-posters", "--as-of", AS_OF, env=ENV)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    broken, result = build_stopped_by_a_bad_article(project)
     assert tree_hash(project / ".site-spare") == spare_before and files_on_disk(project / ".site-spare") == inodes_before
     assert (project / ".site-trees.json").read_bytes() == record_before
     broken.unlink()
