@@ -4,7 +4,7 @@ edit-to-preview latency, at 100, 1,000 and 3,000 corpus articles, beside plain m
 jieba search and the Python floor, measured in the same run on the same machine.
 
     python bench/speed.py [--sizes 100 1000 3000] [--preview-sizes 1000] [--plain-sizes 100 1000]
-                          [--edits 3] [--out bench/results]
+                          [--pairs 3] [--edits 3] [--out bench/results]
 
 Needs the bench extra (`pip install -e '.[bench]'`: jieba, which mkdocs-material's search uses for
 Chinese when it is installed). Articles come from ../shared/corpus/make_content.py into a temporary
@@ -18,6 +18,8 @@ folder (the corpus is never copied into the project).
   (its target is at 1,000 articles, and starting the server is one more full build per size);
 - plain: `mkdocs build` of the same files with mkdocs-material and its search plugin (jieba), at
   --plain-sizes (its targets are at 1,000; at 3,000 it alone would take about three minutes);
+  there the full build and plain take turns --pairs times and each one's median is reported (one run
+  of either can be 40% off on this shared machine; turns give the noise to both alike);
 - floor: read every file, Python-Markdown to HTML, write it (a separate process, like the others);
 - peak memory: the largest process's maximum resident set (wait4), and the peak of the summed PSS of
   the whole process tree (main process, check workers, render child; sampled every 50 ms from /proc),
@@ -172,18 +174,48 @@ def preview_latency(project: Path, article: Path, edits: int) -> tuple[list[floa
         log.close()
 
 
-def measure(work: Path, n: int, edits: int, preview: bool = True, plain_too: bool = True) -> dict:
+def clean_project(ours: Path) -> None:
+    """As a fresh clone: no site/, no .cache/, no spare site or its manifest (.site-spare, .site-trees.json)."""
+    for folder in (ours / "site", ours / ".cache", *ours.glob(".site*")):
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.unlink(missing_ok=True)
+
+
+def median_run(runs: list[dict], what: str) -> dict:
+    """One row's cells for `what` from several runs: the median wall and CPU seconds (a noisy neighbour
+    hits single runs), the largest memory peaks (memory does not get luckier with repeats)."""
+    return {f"{what}_s": statistics.median(r[f"{what}_s"] for r in runs),
+            f"{what}_cpu_s": statistics.median(r[f"{what}_cpu_s"] for r in runs),
+            f"{what}_mb": max(r[f"{what}_mb"] for r in runs),
+            f"{what}_tree_mb": max(r[f"{what}_tree_mb"] for r in runs),
+            f"{what}_runs_s": [round(r[f"{what}_s"], 2) for r in runs],
+            f"{what}_runs_cpu_s": [round(r[f"{what}_cpu_s"], 2) for r in runs]}
+
+
+def measure(work: Path, n: int, edits: int, preview: bool = True, plain_too: bool = True, pairs: int = 1) -> dict:
     ours, plain = make_projects(work, n)  # plain: build_speed.PLAIN_MKDOCS_YML, the one baseline config
     articles = sorted((ours / "content").rglob("*.md"))
     row: dict = {"articles": n, "load_before": os.getloadavg()[0]}
-    for folder in ("site", ".cache"):
-        shutil.rmtree(ours / folder, ignore_errors=True)
-    run(row, "full", build_cmd(), ours)
+    # Where plain is built, the full build and plain take turns `pairs` times, so that the machine's
+    # noise (a shared 2-core machine) falls on both alike; the last full build's site is the one rebuilt.
+    full_runs: list[dict] = []
+    plain_runs: list[dict] = []
+    for _ in range(pairs if plain_too else 1):
+        clean_project(ours)
+        full_runs.append({})
+        run(full_runs[-1], "full", build_cmd(), ours)
+        if plain_too:
+            shutil.rmtree(plain / "site", ignore_errors=True)
+            plain_runs.append({})
+            run(plain_runs[-1], "plain", [sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+    row.update(median_run(full_runs, "full"))
+    if plain_runs:
+        row.update(median_run(plain_runs, "plain"))
     run(row, "no_change", build_cmd(), ours)
     edit(articles[len(articles) // 2], f"一篇文章改动{unique()}")
     run(row, "one_article", build_cmd(), ours)
-    if plain_too:
-        run(row, "plain", [sys.executable, "-m", "mkdocs", "build", "-q"], plain)
     floor = work / f"floor-{n}.py"
     floor.write_text(FLOOR, encoding="utf-8")
     run(row, "floor", [sys.executable, str(floor), str(ours / "content"), str(work / f"floor-{n}")], work)
@@ -251,6 +283,12 @@ def report(rows: dict[int, dict], checks: dict[str, float], total: float, load_s
                      f"{_cell(r, 'plain')} | {_cell(r, 'floor')} | {versus} | {r['full_mb']:.0f} | "
                      f"{r.get('full_tree_mb', 0):.0f} | {plain_mb} | "
                      f"{r['site_mb']:.0f} |")
+    for n, r in sorted(rows.items()):
+        if len(r.get("full_runs_s", [])) > 1:
+            lines.append("")
+            lines.append(f"At {n} articles the full build and plain took turns {len(r['full_runs_s'])} times "
+                         f"(medians above): full {r['full_runs_s']} s (CPU {r['full_runs_cpu_s']}), "
+                         f"plain {r.get('plain_runs_s')} s (CPU {r.get('plain_runs_cpu_s')}).")
     lines += ["", "| target | measured | limit | holds | same in CPU seconds |", "|---|---:|---:|---|---:|"]
     for name, limit in TARGETS.items():
         cpu = f"{checks[name + '_cpu']:.2f}" if name + "_cpu" in checks else ""
@@ -273,6 +311,8 @@ def main() -> int:
                         help="sizes at which the preview is timed (its target is at 1,000)")
     parser.add_argument("--plain-sizes", type=int, nargs="*", default=[100, 1000],
                         help="sizes at which plain mkdocs-material is built (its targets are at 1,000)")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="at --plain-sizes, full builds and plain builds taking turns; medians are reported")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -287,7 +327,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="board-speed-") as tmp:
         for n in args.sizes:
             rows[n] = measure(Path(tmp), n, args.edits, preview=n in args.preview_sizes,
-                              plain_too=n in args.plain_sizes)
+                              plain_too=n in args.plain_sizes, pairs=max(1, args.pairs))
             r = rows[n]
             print(f"{n} articles: full {_cell(r, 'full')} s ({r['full_mb']:.0f} MB), no change {_cell(r, 'no_change')} s, "
                   f"one article {_cell(r, 'one_article')} s, preview {r.get('preview_s', float('nan')):.2f} s, "
