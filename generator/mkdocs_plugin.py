@@ -141,6 +141,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._split: tuple[Split, list] | None = None
         self._progress_said = 0
         self._artefacts_written = False
+        # board build and the street build (render_site without `keep`): each article's body, HTML, search text
+        # and rendered page are let go once their last reader is done (_let_go). board serve keeps them.
+        self.lean = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -523,8 +526,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self._split is None:
             return
         split, pending, (config, doc_files, nav, env) = self._split
-        self._split = None
         missing, lines, records = split.collect(self._deliver)
+        self._split = None
         for name, level, text in lines:  # what MkDocs said in a child, said here (translated, counted)
             logging.getLogger(name).log(level, "%s", text)
         for record in records:
@@ -535,11 +538,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         heap.trim()
         self._progress(final=True)
 
-    def _deliver(self, _index: int, result: tuple[str, bytes]) -> None:
+    def _deliver(self, index: int, result: tuple[str, bytes]) -> None:
         """A page rendered in a child (or for one), written by the one writer as it arrives."""
         dest, data = result
         if data.strip():  # as MkDocs skips an empty page
             self.writer.write_bytes(dest, data, self.writer.map.owner_of(dest))
+        if self._split is not None:
+            self._let_go(self._split[1][index].page)
 
     def _progress(self, final: bool = False) -> None:
         if self._pages_total < PROGRESS_FROM:
@@ -557,11 +562,33 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         encoded = self._page_bytes(output, page)
         self._produced[page.file.dest_uri] = content_sig(encoded)
         self.writer.make_room(Path(config.site_dir, page.file.dest_uri))  # MkDocs writes it next, as a new file
+        self._let_go(page)
         self._pages_done += 1
         if self._split is not None:
             self._split[0].drain(self._deliver)  # the children's pages written as they come, not all kept to the end
         self._progress()
         return output
+
+    def _let_go(self, page: Page | None) -> None:
+        """A page written (here or by a render child): in a lean build (see __init__) its HTML, table of
+        contents and search text are not read again (the next pages' navigation reads titles and URLs only)."""
+        if not self.lean or page is None:
+            return
+        page.content = None
+        page.toc = get_toc([])
+        self._texts.pop(page.file.src_uri, None)
+
+    def _let_go_of_bodies(self) -> None:
+        """Called by write_artefacts once the WeChat pages, posters and share pictures are written: in a lean
+        build nothing reads an article's Markdown, HTML, search text or products again (its page keeps what
+        it renders from; the search documents keep the search text). ~40 KB an article, freed before the
+        search index, a build's largest transient."""
+        if not self.lean:
+            return
+        for article in self.plan.board.published:
+            article.body = article.body_html = article.text = ""
+            article.products = {}
+        heap.trim()  # they came from the check pool, unpickled in its result thread's own heap: freed there, returned
 
     def _page_bytes(self, output: str, page: Page) -> bytes:
         """A rendered page's bytes, kept in the cache for the next build (here or in a render child)."""
@@ -626,7 +653,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
         self.search_docs.sort(key=lambda d: order[d.article.src_uri])
         write_artefacts(self.plan, self.writer, self.search_docs, posters=self._posters_on(),
-                        report=self.artefact_report, progress=stderr_progress)
+                        report=self.artefact_report, progress=stderr_progress, bodies_done=self._let_go_of_bodies)
+        if self.lean:
+            self.search_docs = []  # written; the pages not rendered yet keep their own search text (_texts)
         self._artefacts_written = True
         heap.trim()  # the artefacts' large strings are gone: hand their pages back before the pages are collected
 
@@ -771,6 +800,7 @@ def render_site(board: Board, site_dir: Path, *, posters: bool, report: Report, 
             plugin.posters_enabled = posters
             plugin.incremental = board.cache is not None
             plugin.tree = tree
+            plugin.lean = keep is None and list(config.plugins) == ["board"]  # board serve renders again from it
             dirty = plugin.incremental or (tree is not None and tree.previous is not None)
             config.plugins.on_startup(command="build", dirty=dirty)
             # "dirty": MkDocs skips the pages whose File says it is unchanged (BoardPlugin._reuse); the
