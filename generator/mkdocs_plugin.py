@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.cache: BuildCache | None = None
         self._page_keys: dict[str, str] = {}  # src_uri -> cache key of the page, for pages rendered now
         self._kept: list[tuple[str, bytes | None, Owner, Article | None, str | None]] = []  # copied in, not rendered
-        self._texts: dict[str, str] = {}  # src_uri -> search text of an article rendered now
+        self._texts: dict[str, SearchDoc] = {}  # src_uri -> search text of an article rendered now
         self._said: dict[str, list[str]] = {}  # src_uri -> what MkDocs warned while rendering it (said again when kept)
         self._listening: _Said | None = None
         self._as_parsed: dict[str, str] = {}  # src_uri -> page.content when it is exactly the checks' parse
@@ -144,6 +145,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # board build and the street build (render_site without `keep`): each article's body, HTML, search text
         # and rendered page are let go once their last reader is done (_let_go). board serve keeps them.
         self.lean = False
+        self._packed: dict[str, bytes] = {}  # src_uri -> a lean build's page HTML, compressed until it is rendered
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -444,8 +446,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         else:
             html = sanitize_html(html)
             text = html_to_text(html)
-        self.search_docs.append(SearchDoc(article, text))
-        self._texts[page.file.src_uri] = text
+        doc = SearchDoc(article, text)
+        self.search_docs.append(doc)
+        self._texts[page.file.src_uri] = doc  # its text kept with the page (_page_bytes)
         if list(config.plugins) == ["board"]:  # no other plugin may read them later
             # Rendered: its Markdown (the File's copy and the page's), and the parse it was rendered from are
             # not read again (render_again reads a changed article afresh); ~60 KB an article, let go before
@@ -479,9 +482,29 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         env.filters["tel"] = lambda text: tel_text(str(text), tuple(self.plan.board.settings.public_phones))
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
         self._split = None
+        self._pack(files)
         if self._dirty and self.writer is not None and list(config.plugins) == ["board"]:
             self._render_elsewhere(config, files, env)
         return env
+
+    def _pack(self, files: Files) -> None:
+        """A lean build holds each article page's HTML compressed (a quarter of its size) from here until the
+        page is rendered (on_page_context): held for every page while the search index is made, it was a
+        tenth of that peak. Before the render child is forked, so that it holds them compressed too."""
+        self._packed = {}
+        if not self.lean:
+            return
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and file.src_uri in self._article_by_src and isinstance(page.content, str):
+                self._packed[file.src_uri] = zlib.compress(page.content.encode("utf-8", "surrogatepass"), 1)
+                page.content = None
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        packed = self._packed.get(page.file.src_uri)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        return context
 
     def _render_elsewhere(self, config: MkDocsConfig, files: Files, env) -> None:
         """Forked children render a share of the pages MkDocs is about to render here (generator.parallel_render):
@@ -577,6 +600,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         page.content = None
         page.toc = get_toc([])
         self._texts.pop(page.file.src_uri, None)
+        self._packed.pop(page.file.src_uri, None)
 
     def _let_go_of_bodies(self) -> None:
         """Called by write_artefacts once the WeChat pages, posters and share pictures are written: in a lean
@@ -598,7 +622,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if key is not None and self.cache is not None and output.strip():
             # The search text kept as bytes: pickling a str leaves a UTF-8 copy on it for its life (the
             # article's own text, ~20 KB a Chinese article, held until the build ends).
-            text = self._texts.get(page.file.src_uri)
+            doc = self._texts.get(page.file.src_uri)
+            text = doc.body_text if doc is not None else None
             self.cache.put(self._cache_kind(), key, (encoded, text.encode("utf-8", "surrogatepass") if text is not None else None,
                                                      self._said.get(page.file.src_uri, [])))
         self.cache and self.cache.count("pages.rendered")
