@@ -45,7 +45,7 @@ from generator.artefacts import stderr_progress, write_artefacts
 from generator.shorturls import save_new_codes
 from generator.assets import public_name
 from generator.buildcache import BuildCache, digest
-from generator.incremental import article_fingerprints, listing_fingerprint, shared_fingerprint
+from generator.incremental import article_fingerprints, listing_fingerprint, print_of, shared_fingerprint
 from generator.theme_files import list_installed_once
 from generator.lead import split_lead
 from generator.load import Board, load_board
@@ -490,15 +490,24 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def _pack(self, files: Files) -> None:
         """A lean build holds each article page's HTML compressed (a quarter of its size) from here until the
         page is rendered (on_page_context): held for every page while the search index is made, it was a
-        tenth of that peak. Before the render child is forked, so that it holds them compressed too."""
+        tenth of that peak. With what no artefact reads (the search text is in the search documents; the
+        Markdown, unless posters are drawn), let go before the render child is forked: freed after the fork,
+        their pages would be copied, one for each process."""
         self._packed = {}
         if not self.lean:
             return
+        posters = self._posters_on()
+        for article in self.plan.board.published:
+            article.text = ""
+            if not posters:
+                print_of(self.plan.board, article)  # the WeChat page's key reads the Markdown: its hash, made now
+                article.body = ""
         for file in files.documentation_pages():
             page = file.page
             if page is not None and file.src_uri in self._article_by_src and isinstance(page.content, str):
                 self._packed[file.src_uri] = zlib.compress(page.content.encode("utf-8", "surrogatepass"), 1)
                 page.content = None
+        heap.trim()
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         packed = self._packed.get(page.file.src_uri)
@@ -593,12 +602,11 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return output
 
     def _let_go(self, page: Page | None) -> None:
-        """A page written (here or by a render child): in a lean build (see __init__) its HTML, table of
-        contents and search text are not read again (the next pages' navigation reads titles and URLs only)."""
+        """A page written (here or by a render child): in a lean build (see __init__) its HTML and search
+        text are not read again (the next pages' navigation reads titles and URLs only)."""
         if not self.lean or page is None:
             return
         page.content = None
-        page.toc = get_toc([])
         self._texts.pop(page.file.src_uri, None)
         self._packed.pop(page.file.src_uri, None)
 
