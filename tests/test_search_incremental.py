@@ -153,7 +153,7 @@ def test_added_and_removed_documents(project: Project, tmp_path: Path) -> None:
 
 def test_expired_article(project: Project, tmp_path: Path) -> None:
     """Only the document list changes; no shard is made again."""
-    docs = [replace(d, article=replace(d.article, status=Status.EXPIRED)) if k == 4 else d
+    docs = [SearchDoc(replace(d.article, status=Status.EXPIRED), d.body_text) if k == 4 else d
             for k, d in enumerate(corpus())]
     stats = assert_same(project, tmp_path, docs)
     assert stats["search.shards_made"] <= shards_in(files(project.last))  # the spare folder: made where it differs
