@@ -73,6 +73,7 @@ from generator.timeutil import BadDate, beijing, event_span, now_shanghai, parse
 log = logging.getLogger("mkdocs.plugins.board")
 
 PROGRESS_FROM = 60  # pages; smaller builds are quick enough to stay quiet
+PACK_EVERY = 250  # pages read between two _pack_read (each hands freed heap back: a few milliseconds)
 # The board's own scripts and styles get a content hash in their names, as mkdocs-material's own
 # bundles have, so a web server may cache them for a year (deploy/nginx/board.conf) and a new
 # build's version is never taken from a stale cache.
@@ -146,6 +147,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # and rendered page are let go once their last reader is done (_let_go). board serve keeps them.
         self.lean = False
         self._packed: dict[str, bytes] = {}  # src_uri -> a lean build's page HTML, compressed until it is rendered
+        self._to_pack: list[Page] = []  # pages read since the last _pack_read (their HTML is set after on_page_content)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -259,6 +261,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             kept.append(file)
         keys = self._page_cache_keys(config)
         self._kept, self._page_keys, self._texts, self._page_written = [], {}, {}, {}
+        self._packed, self._to_pack = {}, []
         for article in plan.board.published:
             file = self._article_file(article, config)
             kept.append(file)
@@ -374,6 +377,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     # -- pages -----------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self._pack_read()
         if page.file.src_uri in self._page_keys:  # MkDocs' warnings while it renders this page are kept with it
             self._listening = _Said()
             logging.getLogger("mkdocs").addHandler(self._listening)
@@ -449,6 +453,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         doc = SearchDoc(article, text)
         self.search_docs.append(doc)
         self._texts[page.file.src_uri] = doc  # its text kept with the page (_page_bytes)
+        if self.lean:
+            self._drop_read(article)
+            self._to_pack.append(page)
         if list(config.plugins) == ["board"]:  # no other plugin may read them later
             # Rendered: its Markdown (the File's copy and the page's), and the parse it was rendered from are
             # not read again (render_again reads a changed article afresh); ~60 KB an article, let go before
@@ -493,21 +500,31 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         tenth of that peak. With what no artefact reads (the search text is in the search documents; the
         Markdown, unless posters are drawn), let go before the render child is forked: freed after the fork,
         their pages would be copied, one for each process."""
-        self._packed = {}
         if not self.lean:
             return
-        posters = self._posters_on()
-        for article in self.plan.board.published:
-            article.text = ""
-            if not posters:
-                print_of(self.plan.board, article)  # the WeChat page's key reads the Markdown: its hash, made now
-                article.body = ""
-        for file in files.documentation_pages():
-            page = file.page
-            if page is not None and file.src_uri in self._article_by_src and isinstance(page.content, str):
-                self._packed[file.src_uri] = zlib.compress(page.content.encode("utf-8", "surrogatepass"), 1)
+        for article in self.plan.board.published:  # those of pages kept from the last build too
+            self._drop_read(article)
+        self._to_pack = [f.page for f in files.documentation_pages() if f.page is not None and f.src_uri in self._article_by_src]
+        self._pack_read(every=1)
+
+    def _drop_read(self, article: Article) -> None:
+        """The search text (joined into its search document) and, unless posters are drawn, the Markdown."""
+        article.text = ""
+        if not self._posters_on():
+            print_of(self.plan.board, article)  # the WeChat page's key reads the Markdown: its hash, made now
+            article.body = ""
+
+    def _pack_read(self, every: int = PACK_EVERY) -> None:
+        """The HTML of the pages read so far compressed (_pack), every `every` pages: MkDocs sets a page's HTML
+        after on_page_content, so a page is packed once the next ones are read."""
+        if len(self._to_pack) < every:
+            return
+        for page in self._to_pack:
+            if isinstance(page.content, str):
+                self._packed[page.file.src_uri] = zlib.compress(page.content.encode("utf-8", "surrogatepass"), 1)
                 page.content = None
-        heap.trim()
+        self._to_pack = []
+        heap.trim()  # the Markdown and search text let go came from the check pool's result thread: its heap
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         packed = self._packed.get(page.file.src_uri)
