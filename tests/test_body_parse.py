@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import AS_OF, run_board, write_article
-from generator.body import MAX_DEPTH, parse_body
+from generator.body import MAX_DEPTH, parse_body, too_deep
 from generator.body_checks import check_body
 from generator.content import RawArticle
 from generator.messages import Report
@@ -396,3 +396,50 @@ def test_page_markers_never_taken_from_the_text() -> None:
     body = "文字 \ue0f00\ue0f1 [链接](a.md)\n"
     html, parts = render_page(body)
     assert parts is None and html == new_markdown().convert(body)
+
+
+# -- the quick inline step (generator.markdown_ext._QuickInline) ------------------------------------
+def _plain_inline_markdown():
+    """The site's converter with Python-Markdown's own inline step in place of the quick one."""
+    from markdown.treeprocessors import InlineProcessor
+
+    from generator.markdown_ext import new_markdown
+
+    md = new_markdown()
+    md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+    return md
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_quick_inline_step_renders_as_python_markdowns_own(seed: int) -> None:
+    """Skipping texts no pattern can match changes no output: on the sample's articles, the hostile
+    inputs and any soup of markup."""
+    import random
+
+    from generator.markdown_ext import _QuickInline, new_markdown
+
+    quick, plain = new_markdown(), _plain_inline_markdown()
+    assert type(quick.treeprocessors["inline"]) is _QuickInline
+    assert [type(p).__name__ for p in quick.treeprocessors][1:] == [type(p).__name__ for p in plain.treeprocessors][1:]
+    chooser = random.Random(seed)
+    root = Path(__file__).resolve().parent.parent
+    files = sorted([*(root / "content").rglob("*.md"), *(root / "tests" / "bad_inputs").rglob("*.md")])
+    assert len(files) > 100
+    bodies = PAGE_BODIES + [p.read_bytes().decode("utf-8", "replace") for p in files[seed::3]]
+    bodies += ["".join(chooser.choice(MARKUP + ["社区", "通知 ", "  \n", "*强调*", "`代码`", "&amp;"])
+                       for _ in range(chooser.randint(1, 120))) for _ in range(400)]
+    for body in (b for b in bodies if too_deep(b) is None):  # deeper ones are never rendered
+        quick.reset(), plain.reset()
+        assert quick.convert(body) == plain.convert(body), body
+        assert quick.toc_tokens == plain.toc_tokens
+
+
+def test_quick_inline_step_tries_a_pattern_it_does_not_know() -> None:
+    """An extension's own inline pattern may match any text: then no text is skipped."""
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    from generator.markdown_ext import new_markdown
+
+    md = new_markdown()
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"()社区(.+?)社区", "mark"), "board_test_mark", 50)
+    assert "<mark>公告</mark>" in md.convert("社区公告社区栏")
