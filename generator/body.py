@@ -23,7 +23,7 @@ from generator.sanitize import UnsafeFinder, sanitize_html
 from generator.summary import join_lines
 
 MAX_DEPTH = 16  # lists and quotes nested deeper than this are a paste accident (and Python-Markdown recurses)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")  # counted by what is left without the rest: no list of every character
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|[?!]{3}\+?[ \t])")
 _NOT_SUMMARY = {"li", "blockquote", "table", "pre", "details", "figure", "dl", "div!"}  # a summary is a plain paragraph
@@ -67,7 +67,7 @@ class ParsedBody:
     @property
     def minutes(self) -> int:
         """Minutes to read: about 300 Chinese characters or 200 other words a minute."""
-        return max(1, round(len(_CJK.findall(self.text)) / 300 + len(_WORD.findall(self.text)) / 200))
+        return max(1, round(len(_NOT_CJK.sub("", self.text)) / 300 + len(_WORD.findall(self.text)) / 200))
 
 
 def too_deep(body: str) -> int | None:

@@ -133,6 +133,8 @@ def test_reading_time_counts_chinese_characters() -> None:
     assert parse_body("字" * 3000).minutes == 10
     assert parse_body("字" * 300).minutes == 1
     assert parse_body("```\n" + "字" * 3000 + "\n```\n<script>" + "字" * 3000 + "</script>").minutes == 10
+    # punctuation, Latin words, digits and other scripts between them count as words or not at all
+    assert parse_body("字，。" * 900 + "\uf900㐀 ①Ⅻ word 12 " * 300 + "\n\n" + "ようこそ" * 600).minutes == 8
 
 
 def test_the_single_community_check_cases_inside_a_street(tmp_path: Path) -> None:
