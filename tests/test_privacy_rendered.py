@@ -207,3 +207,14 @@ def test_contact_setting_is_checked(board_project) -> None:
     result = board_project.run("check", "--as-of", AS_OF)
     assert result.returncode == 1
     assert f"{board_project.prefix}mkdocs.yml:{line}: 错误：设置 contact 里有疑似手机号码" in result.stderr, result.stderr
+
+
+def test_digit_like_is_every_character_folded_to_a_digit() -> None:
+    """A text is searched for numbers only when it holds one of DIGIT_LIKE: exactly the characters
+    fold() makes ASCII digits, in all of Unicode (else a number written with them goes unseen)."""
+    from generator.fold import fold
+    from generator.privacy import DIGIT_LIKE
+
+    chars = [chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000]
+    assert [c for c in chars if fold(c) in "0123456789" and fold(c)] == [c for c in chars if DIGIT_LIKE.match(c)]
+    assert [f.kind for f in find_personal_numbers("电话①３８１２３４５６７８")] == ["手机号码"]
