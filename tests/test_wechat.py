@@ -190,3 +190,19 @@ def test_qr_png_is_segnos_own_png_and_decodes(url: str) -> None:
     assert ours == theirs.getvalue()
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(ours)).convert("L"))
     assert [d.text for d in decoded] == [url]
+
+
+@pytest.mark.parametrize("url", ["https://xingfuli.example.org/s/3k", "http://例子.cn/法治/文章?x=1&y=2",
+                                 "https://xingfuli.example.org/" + "a" * 300])
+@pytest.mark.parametrize("options", [(4, 1, False), (2, 4, True), (0, 1, True), (3, 2, False)])
+def test_qr_svg_is_segnos_own_svg(url: str, options: tuple[int, int, bool]) -> None:
+    """generator.qr's SVG (numpy) is what segno's writer gives with the same options (kiosk, posters, shares)."""
+    import io
+
+    from generator.qr import _qr_svg, make_qr
+
+    quiet_zone, scale, sized = options
+    theirs = io.BytesIO()
+    make_qr(url).save(theirs, kind="svg", border=quiet_zone, scale=scale, xmldecl=False, svgns=True,
+                      omitsize=not sized, dark="#000000", light="#ffffff")
+    assert _qr_svg(url, quiet_zone, scale, sized) == theirs.getvalue().decode("ascii")
