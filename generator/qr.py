@@ -69,9 +69,9 @@ def _qr_svg(url: str, quiet_zone: int, scale: int, sized: bool) -> str:
 
 
 def qr_png(url: str, *, scale: int = 10, border: int = 3) -> bytes:
-    """A PNG QR code of `url`, byte for byte what segno's `save(kind="png")` writes (black on white,
-    1 bit greyscale, each repeated pixel row as PNG's "Up" filter), made with numpy: segno's
-    writer packs every pixel in Python (about 20 ms a code, 1,000 codes in a build)."""
+    """A PNG QR code of `url`, the pixels segno's `save(kind="png")` writes (black on white, 1 bit
+    greyscale, each repeated pixel row as PNG's "Up" filter), made with numpy: segno's writer packs
+    every pixel in Python (about 20 ms a code, 1,000 codes in a build)."""
     if (scale, border) == (10, 3) and url in _AHEAD:
         return _AHEAD[url][1]
     modules = np.asarray(make_qr(url).matrix, dtype=np.uint8)  # 1 = dark
@@ -87,7 +87,7 @@ def qr_png(url: str, *, scale: int = 10, border: int = 3) -> bytes:
     out[:border, :, 0], out[size - border:, :, 0] = 0, 0  # segno writes the quiet zone's rows whole
     out[:border, :, 1:] = rows[0]
     out[size - border:, :, 1:] = rows[-1]
-    idat = zlib.compress(out.tobytes(), 9)
+    idat = zlib.compress(out.tobytes(), 6)  # zlib's default: segno's 9 took 1.2 ms a code, 7x as long, for 8% fewer bytes
 
     def chunk(name: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + name + data + struct.pack(">I", zlib.crc32(name + data))

@@ -179,15 +179,22 @@ def test_without_site_url_nothing_claims_an_address(tmp_path: Path) -> None:
 @pytest.mark.parametrize("url", ["https://xingfuli.example.org/s/3k", "http://例子.cn/法治/文章?x=1&y=2",
                                  "https://xingfuli.example.org/" + "a" * 300])
 def test_qr_png_is_segnos_own_png_and_decodes(url: str) -> None:
-    """generator.qr.qr_png (numpy) writes segno's PNG byte for byte, and it reads back as the URL."""
+    """generator.qr.qr_png (numpy) writes segno's PNG: the same header and pixels (compressed less
+    hard), and it reads back as the URL."""
     import io
+    import zlib
+
+    import numpy as np
 
     from generator.qr import make_qr, qr_png
 
     ours = qr_png(url)
     theirs = io.BytesIO()
     make_qr(url).save(theirs, kind="png", scale=10, border=3)
-    assert ours == theirs.getvalue()
+    theirs = theirs.getvalue()
+    assert ours[:33] == theirs[:33] and ours.endswith(theirs[-12:])  # signature, IHDR; IEND
+    assert zlib.decompress(ours[41:-16]) == zlib.decompress(theirs[41:-16])  # the IDAT's filtered rows
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(ours))), np.asarray(Image.open(io.BytesIO(theirs))))
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(ours)).convert("L"))
     assert [d.text for d in decoded] == [url]
 
