@@ -630,11 +630,7 @@ def _all_shards(texts: list[str], keys: list[str], writer: SiteWriter, cache: Bu
     are slices of them: the whole index merged at once, or all postings copied end to end, was the peak
     memory of a 3,000-article build."""
     parts = _cached_postings(texts, cache, kind, keys)
-    unique = np.zeros(0, np.uint64)
-    for start in range(0, len(parts), 256):  # the number of distinct bigrams, a few hundred documents at a time
-        unique = np.union1d(unique, np.concatenate([p.keys for p in parts[start:start + 256]] or [unique]))
-    shards = shard_count(len(unique))
-    del unique
+    shards = shard_count(_distinct_keys(parts))
     grouped: list = parts  # each document's postings replaced by their group-ordered copy, one at a time
     for n, part in enumerate(parts):
         grouped[n] = _by_group(part, shards)
@@ -656,6 +652,18 @@ def _all_shards(texts: list[str], keys: list[str], writer: SiteWriter, cache: Bu
     if cache is not None:
         cache.count("search.shards_made", sum(s is not None for s in head.sigs))
     return head
+
+
+def _distinct_keys(parts: list[DocPostings]) -> int:
+    """How many distinct bigrams the documents hold, a few hundred documents at a time (memory). A stable sort
+    of uint64 is a radix sort in numpy: ~10x quicker here than np.union1d's hashing unique."""
+    unique = np.zeros(0, np.uint64)
+    for start in range(0, len(parts), 256):
+        keys = np.sort(np.concatenate([unique] + [p.keys for p in parts[start:start + 256]]), kind="stable")
+        new = np.ones(len(keys), dtype=bool)
+        new[1:] = keys[1:] != keys[:-1]
+        unique = keys[new]
+    return len(unique)
 
 
 def _by_group(part: DocPostings, shards: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], list[int]]:

@@ -1,0 +1,79 @@
+"""Parts of a page that come out the same on many pages but for their links, rendered once per state.
+
+mkdocs-material renders the site navigation and the tabs again for every page (~1 ms a page, 1,500
+pages), yet they differ between pages only by which nav items are active (or are the page) and by
+links, which the `url` filter makes relative to the page. `Fragments` (the template global
+`fragment`, used with `{% call %}` in templates/overrides/main.html) renders a part once per such
+state with `url` leaving a marker holding its argument, and for each page puts in what `url` would
+have given there (mkdocs.utils.normalize_url, as mkdocs' url_filter does): the same bytes.
+A part whose markers do not come out whole (a `url` result filtered further or compared) is
+rendered as before, on every page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from jinja2 import pass_context
+from markupsafe import Markup
+from mkdocs.utils import normalize_url
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no template or nav title writes them
+_MARKED = re.compile("\ue000([^\ue000\ue001]*)\ue001")
+_UNSAFE = re.compile("[&<>\"'\ue000\ue001]")  # a value autoescaping would change, or a marker inside one
+
+
+class Fragments:
+    """Per template environment (one build): each part's pieces, by its name and the nav's state."""
+
+    def __init__(self, env: Any) -> None:
+        self._env = env
+        self._made: dict[tuple, list[str] | None] = {}  # None: this part cannot be reused
+
+    def __call__(self, name: str, page: Any, base_url: str, nav: Any, caller: Callable[[], str]) -> str:
+        key = (name, _nav_state(nav, page))
+        if key not in self._made:
+            self._made[key] = self._pieces(caller)
+        pieces = self._made[key]
+        if pieces is None:
+            return caller()
+        out = pieces[:]
+        for n in range(1, len(out), 2):  # odd pieces are url's arguments
+            out[n] = normalize_url(out[n], page=page, base=base_url)
+        return Markup("".join(out)) if self._env.autoescape else "".join(out)
+
+    def _pieces(self, caller: Callable[[], str]) -> list[str] | None:
+        """The part rendered with markers for url, split: text, url argument, text, ...; None if not whole."""
+        calls = 0
+
+        @pass_context
+        def marked(_context: Any, value: Any) -> str:
+            nonlocal calls
+            calls += 1
+            return f"{_OPEN}{value}{_CLOSE}"
+
+        filters = self._env.filters
+        real = filters["url"]
+        filters["url"] = marked  # templates look filters up when they start: those included below see this one
+        try:
+            text = str(caller())
+        finally:
+            filters["url"] = real
+        pieces = _MARKED.split(text)
+        if len(pieces) // 2 != calls or any(_UNSAFE.search(p) for p in pieces[1::2]) \
+                or any(_OPEN in p or _CLOSE in p for p in pieces[::2]):
+            return None
+        return pieces
+
+
+def _nav_state(nav: Any, page: Any) -> tuple:
+    """What of the page the nav templates read besides links: each item's title, whether it is active and
+    whether it is the page (mkdocs' Page.__eq__, as the templates compare)."""
+    state: list[tuple] = []
+    items = list(getattr(nav, "items", None) or [])
+    while items:
+        item = items.pop()
+        state.append((id(item), item.title, bool(getattr(item, "active", False)), item == page))
+        items.extend(getattr(item, "children", None) or [])
+    return tuple(state)
