@@ -1,13 +1,17 @@
 """Parts of a page that come out the same on many pages but for their links, rendered once per state.
 
-mkdocs-material renders the site navigation and the tabs again for every page (~1 ms a page, 1,500
-pages), yet they differ between pages only by which nav items are active (or are the page) and by
-links, which the `url` filter makes relative to the page. `Fragments` (the template global
-`fragment`, used with `{% call %}` in templates/overrides/main.html) renders a part once per such
-state with `url` leaving a marker holding its argument, and for each page puts in what `url` would
-have given there (mkdocs.utils.normalize_url, as mkdocs' url_filter does): the same bytes.
-A part whose markers do not come out whole (a `url` result filtered further or compared) is
-rendered as before, on every page.
+mkdocs-material renders the site navigation and the tabs again for every page (~1.5 ms a page,
+1,500 pages), yet they differ between pages only by which nav items are active (or are the page)
+and by links, which the `url` filter makes relative to the page; so does an article's card in every
+list that shows it. `Fragments` (the template global `fragment`, used with `{% call %}` in
+templates/overrides/main.html and partials/board/list.html) renders a part once per such state with
+`url` leaving a marker holding its argument, and for each page puts in what `url` would have given
+there (mkdocs.utils.normalize_url, as mkdocs' url_filter does): the same bytes. A part whose
+markers do not come out whole (a `url` result filtered further or compared) is rendered as before.
+
+The body of a `{% call fragment(...) %}` must be an include (or `super()`) and nothing else: a
+template looks its filters up when it starts, so a `url` written in the body itself would use the
+real filter and keep the first page's links (tests/test_fragments.py renders such a body).
 """
 
 from __future__ import annotations
@@ -30,18 +34,22 @@ class Fragments:
     def __init__(self, env: Any) -> None:
         self._env = env
         self._made: dict[tuple, list[str] | None] = {}  # None: this part cannot be reused
+        self._kept: list[Any] = []
 
-    def __call__(self, name: str, page: Any, base_url: str, nav: Any, caller: Callable[[], str]) -> str:
-        key = (name, _nav_state(nav, page))
+    def __call__(self, name: str, page: Any, base_url: str, nav: Any = None, of: Any = None, *,
+                 caller: Callable[[], str]) -> Markup:
+        """The part `caller` renders for this page; `of`: the object it shows (an article's card), if any."""
+        key = (name, _nav_state(nav, page), id(of))
         if key not in self._made:
+            self._kept.append(of)  # alive while its id is a key
             self._made[key] = self._pieces(caller)
         pieces = self._made[key]
         if pieces is None:
-            return caller()
+            return Markup(caller())
         out = pieces[:]
         for n in range(1, len(out), 2):  # odd pieces are url's arguments
             out[n] = normalize_url(out[n], page=page, base=base_url)
-        return Markup("".join(out)) if self._env.autoescape else "".join(out)
+        return Markup("".join(out))  # finished HTML, in a template that autoescapes or not
 
     def _pieces(self, caller: Callable[[], str]) -> list[str] | None:
         """The part rendered with markers for url, split: text, url argument, text, ...; None if not whole."""
