@@ -59,7 +59,7 @@ from generator.output.faults import machine_fault
 from generator.output.staged import StagedBuild, TargetRefused
 from generator.output.target import mark_site
 from generator.output.writer import OutputMap, Owner, SiteWriter, Tree, content_sig
-from generator.fragments import Fragments
+from generator.fragments import fragment_global
 from generator.parallel_render import Split, render_workers
 from generator.phones import tel_html, tel_text
 from generator.phrases import fixed_names, phrase_headings, phrase_html
@@ -489,7 +489,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         env.filters["phrases"] = lambda text: phrase_html(str(text), keep)  # headings break between phrases only
         env.filters["tel"] = lambda text: tel_text(str(text), tuple(self.plan.board.settings.public_phones))
         env.filters["href"] = lambda url: quote(url, safe="/#?=&")
-        env.globals["fragment"] = Fragments(env)  # the nav and tabs rendered once per nav state
+        env.globals["fragment"] = fragment_global(env)  # the nav and tabs rendered once per nav state
         self._split = None
         self._pack(files)
         if self._dirty and self.writer is not None and list(config.plugins) == ["board"]:
