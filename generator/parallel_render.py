@@ -68,11 +68,16 @@ class Split:
         self._records: list[Any] = []
         self._ended: set[int] = set()  # children (by position) whose pipe is done: sent their end, died or failed
         self._alone = False  # the lock was lost (a child died holding it): this process renders every page left
+        self._frozen = False  # start froze this process's objects (gc.freeze); _thaw gives them back to collection
 
     def start(self, children: int, render: Callable[[int], Any], record: Callable[[], Any] | None = None) -> None:
         """Fork `children` processes, each rendering pages from the back with render(index) until the
         ends meet; record() is what a child sends back besides its pages (its cache bookkeeping since
         the fork: it is called once in the child before the first page, to forget the parent's)."""
+        # This process's objects too are left out of its own collections until the children are done: a full
+        # collection writes to every object it walks, which copies each page the children still share.
+        gc.freeze()
+        self._frozen = True
         for _ in range(children):
             receive, send = self._context.Pipe(duplex=False)
             child = self._context.Process(target=self._child, args=(render, record, send), daemon=True)
@@ -163,6 +168,12 @@ class Split:
             child.join()
             receive.close()
         self._children = []
+        self._thaw()
+
+    def _thaw(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
 
     def _read(self, number: int, receive, deliver: Callable[[int, Any], None], wait: float) -> None:
         """Hand child `number`'s batches to deliver, waiting up to `wait` seconds for each message, until its end."""
@@ -204,5 +215,6 @@ class Split:
                 child.kill()
                 child.join()
         self._children = []
+        self._thaw()
         taken_back = range(self._ends[1], self.count)
         return [i for i in taken_back if i not in self._got], self._lines, self._records
