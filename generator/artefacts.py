@@ -20,14 +20,29 @@ from generator.wechat import write_wechat
 
 def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[SearchDoc], *, posters: bool,
                     report: Report, progress: Callable[[str], None] | None = None,
-                    bodies_done: Callable[[], None] | None = None) -> None:
-    """Write board.json, feed.xml, calendar.ics, the kiosk, the short URLs, the WeChat copy pages, (unless
-    switched off) the posters and share pictures, and the search index. bodies_done is called once nothing
-    more reads an article's body, HTML or products: the search index, last, is a build's largest transient."""
+                    bodies_done: Callable[[], None] | None = None, copies_written: bool = False) -> None:
+    """Write board.json, feed.xml, calendar.ics, the kiosk, the short URLs, the article copies (write_copies,
+    unless copies_written) and the search index. bodies_done is called once nothing more reads an article's
+    body, HTML or products: the search index, last, is a build's largest transient."""
     board = plan.board
     write_feeds(plan, writer, posters)
     write_kiosk(plan, writer)
     write_short_urls(plan, writer)
+    if not copies_written:
+        write_copies(plan, writer, posters=posters, report=report, progress=progress)
+    if bodies_done is not None:
+        bodies_done()
+    # Each article's postings are kept (by its text); the index is merged from them each build.
+    write_search_index(search_docs, writer, board.cache, cache_kind(board, "postings"))
+    if board.cache is not None:
+        for name in ("search", "wechat"):  # "search": the whole index, as older builds kept it
+            board.cache.prune(cache_kind(board, name))
+
+
+def write_copies(plan: SitePlan, writer: SiteWriter, *, posters: bool, report: Report,
+                 progress: Callable[[str], None] | None = None) -> None:
+    """What reads each article's body, HTML and products: the WeChat copy pages and (unless switched off) the
+    posters and share pictures."""
     write_wechat(plan, writer, link_path)
     if posters:
         from generator.poster_step import write_posters  # imported late: Typst is only needed here
@@ -36,13 +51,6 @@ def write_artefacts(plan: SitePlan, writer: SiteWriter, search_docs: list[Search
         from generator.share_step import write_shares
 
         write_shares(plan, writer, report)
-    if bodies_done is not None:
-        bodies_done()
-    # Each article's postings are kept (by its text); the index is merged from them each build.
-    write_search_index(search_docs, writer, board.cache, cache_kind(board, "postings"))
-    if board.cache is not None:
-        for name in ("search", "wechat"):  # "search": the whole index, as older builds kept it
-            board.cache.prune(cache_kind(board, name))
 
 
 def stderr_progress(text: str) -> None:

@@ -41,7 +41,7 @@ except ImportError:  # pragma: no cover
     _RelativePathTreeprocessor = None
 
 from generator import heap, urls
-from generator.artefacts import stderr_progress, write_artefacts
+from generator.artefacts import stderr_progress, write_artefacts, write_copies
 from generator.shorturls import save_new_codes
 from generator.assets import public_name
 from generator.buildcache import BuildCache, digest
@@ -147,6 +147,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # board build and the street build (render_site without `keep`): each article's body, HTML, search text
         # and rendered page are let go once their last reader is done (_let_go). board serve keeps them.
         self.lean = False
+        self._copies_written = False  # the WeChat pages written before the render child is forked (on_env)
         self._packed: dict[str, bytes] = {}  # src_uri -> a lean build's page HTML, compressed until it is rendered
         self._to_pack: list[Page] = []  # pages read since the last _pack_read (their HTML is set after on_page_content)
 
@@ -279,6 +280,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             if not file.is_documentation_page():
                 self._copy_if_changed(file)
         self._pages_total = len(plan.board.published) + len(plan.pages) - len(self._kept)
+        self.artefact_report = Report()
+        self._copies_written = False
         self._pages_done = 0
         self._progress_said = 0
         self._artefacts_written = False
@@ -492,6 +495,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         env.globals["fragment"] = fragment_global(env)  # the nav and tabs rendered once per nav state
         self._split = None
         self._pack(files)
+        if self.lean and not self._posters_on() and self.writer is not None:
+            # The WeChat pages (a second or two at 3,000 articles) before the fork, so the articles' HTML and
+            # products are let go before it: after it, each page freed here stayed with the render child.
+            write_copies(self.plan, self.writer, posters=False, report=self.artefact_report)
+            self._copies_written = True
+            self._let_go_of_bodies()
         if self._dirty and self.writer is not None and list(config.plugins) == ["board"]:
             self._render_elsewhere(config, files, env)
         return env
@@ -630,7 +639,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._packed.pop(page.file.src_uri, None)
 
     def _let_go_of_bodies(self) -> None:
-        """Called by write_artefacts once the WeChat pages, posters and share pictures are written: in a lean
+        """Called once the WeChat pages, posters and share pictures are written (write_copies): in a lean
         build nothing reads an article's Markdown, HTML, search text or products again (its page keeps what
         it renders from; the search documents keep the search text). ~40 KB an article, freed before the
         search index, a build's largest transient."""
@@ -698,14 +707,14 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def _write_artefacts(self) -> None:
         """Search index, feeds, kiosk, posters... : from the plan and every article's search text, all known
         once the pages are read (so, with a render child, written while it renders, not after)."""
-        self.artefact_report = Report()
         for _dest, _html, _owner, article, text in self._kept:
             if article is not None:
                 self.search_docs.append(SearchDoc(article, text))
         order = {a.src_uri: n for n, a in enumerate(self.plan.board.published)}
         self.search_docs.sort(key=lambda d: order[d.article.src_uri])
         write_artefacts(self.plan, self.writer, self.search_docs, posters=self._posters_on(),
-                        report=self.artefact_report, progress=stderr_progress, bodies_done=self._let_go_of_bodies)
+                        report=self.artefact_report, progress=stderr_progress, copies_written=self._copies_written,
+                        bodies_done=None if self._copies_written else self._let_go_of_bodies)
         if self.lean:
             self.search_docs = []  # written; the pages not rendered yet keep their own search text (_texts)
         self._artefacts_written = True
