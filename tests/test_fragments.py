@@ -9,6 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import jinja2
+
+try:
+    import mkdocs  # noqa: F401  MkDocs 1.6
+except ImportError:  # CI's second pass: ProperDocs answers to mkdocs.* once it is imported
+    import properdocs.replacement  # noqa: F401
 from mkdocs.utils.templates import url_filter
 
 from generator.fragments import fragment_global
