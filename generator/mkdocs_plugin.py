@@ -128,7 +128,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.cache: BuildCache | None = None
         self._page_keys: dict[str, str] = {}  # src_uri -> cache key of the page, for pages rendered now
         self._kept: list[tuple[str, bytes | None, Owner, Article | None, str | None]] = []  # copied in, not rendered
-        self._texts: dict[str, SearchDoc] = {}  # src_uri -> search text of an article rendered now
+        self._search_docs_of: dict[str, SearchDoc] = {}  # src_uri -> search document of an article rendered now
         self._said: dict[str, list[str]] = {}  # src_uri -> what MkDocs warned while rendering it (said again when kept)
         self._listening: _Said | None = None
         self._as_parsed: dict[str, str] = {}  # src_uri -> page.content when it is exactly the checks' parse
@@ -262,7 +262,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             file.content_bytes = cleaned.read_bytes()
             kept.append(file)
         keys = self._page_cache_keys(config)
-        self._kept, self._page_keys, self._texts, self._page_written = [], {}, {}, {}
+        self._kept, self._page_keys, self._search_docs_of, self._page_written = [], {}, {}, {}
         self._packed, self._to_pack = {}, []
         for article in plan.board.published:
             file = self._article_file(article, config)
@@ -456,7 +456,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             text = html_to_text(html)
         doc = SearchDoc(article, text)
         self.search_docs.append(doc)
-        self._texts[page.file.src_uri] = doc  # its text kept with the page (_page_bytes)
+        self._search_docs_of[page.file.src_uri] = doc  # its text kept with the page (_page_bytes)
         if self.lean:
             self._drop_read(article)
             self._to_pack.append(page)
@@ -635,7 +635,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if not self.lean or page is None:
             return
         page.content = None
-        self._texts.pop(page.file.src_uri, None)
+        self._search_docs_of.pop(page.file.src_uri, None)
         self._packed.pop(page.file.src_uri, None)
 
     def _let_go_of_bodies(self) -> None:
@@ -658,7 +658,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if key is not None and self.cache is not None and output.strip():
             # The search text kept as bytes: pickling a str leaves a UTF-8 copy on it for its life (the
             # article's own text, ~20 KB a Chinese article, held until the build ends).
-            doc = self._texts.get(page.file.src_uri)
+            doc = self._search_docs_of.get(page.file.src_uri)
             text = doc.body_text if doc is not None else None
             self.cache.put(self._cache_kind(), key, (encoded, text.encode("utf-8", "surrogatepass") if text is not None else None,
                                                      self._said.get(page.file.src_uri, [])))
@@ -683,7 +683,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 or file.dest_uri != article.dest_uri or list(config.plugins) != ["board"]):
             return None
         self._article_by_src = {**self._article_by_src, article.src_uri: article}
-        self._page_keys, self._texts, self._said, self._as_parsed, self.search_docs = {}, {}, {}, {}, []
+        self._page_keys, self._search_docs_of, self._said, self._as_parsed, self.search_docs = {}, {}, {}, {}, []
         file.content_string = "\n" + article.body
         page = file.page
         config._current_page = page
@@ -716,7 +716,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                         report=self.artefact_report, progress=stderr_progress, copies_written=self._copies_written,
                         bodies_done=None if self._copies_written else self._let_go_of_bodies)
         if self.lean:
-            self.search_docs = []  # written; the pages not rendered yet keep their own search text (_texts)
+            self.search_docs = []  # written; the pages not rendered yet keep their own search text (_search_docs_of)
         self._artefacts_written = True
         heap.trim()  # the artefacts' large strings are gone: hand their pages back before the pages are collected
 
